@@ -1,0 +1,104 @@
+/*
+ * api.h - the JSON API under /api/v1: one file per resource, sharing the
+ * helpers declared here. A handler decodes and validates its input, calls
+ * app/ (or store/ for plain reads), and encodes the answer.
+ */
+#ifndef REXIAN_API_API_H
+#define REXIAN_API_API_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "app/app.h"
+#include "http/reply.h"
+#include "http/router.h"
+#include "http/server.h"
+
+/* What every handler reaches through r->app. */
+struct api {
+    struct store *store;
+    const struct server_config *cfg;
+    int64_t started_at;
+};
+
+/* The server's dispatch function: routing, authentication, body parsing. */
+void api_dispatch(struct request *r);
+/* Route names (their patterns) for metrics, index-aligned with the table. */
+const char *const *api_route_names(size_t *n);
+
+static inline struct api *api_of(struct request *r) { return r->app; }
+static inline struct store *api_store(struct request *r) { return api_of(r)->store; }
+
+/* The actor for app/ calls, from the authenticated user (borrowed strings). */
+void api_actor(struct request *r, struct actor *a);
+/* Replies 403 and returns false unless the user has one of `roles`. */
+bool api_require_role(struct request *r, unsigned roles);
+/* Replies with the HTTP form of an app error. */
+void api_reply_app_error(struct request *r, const struct app_error *e);
+/* Replies 500 for a store failure (logged by the store), 404 for NOTFOUND etc. */
+void api_reply_store_error(struct request *r, int rc, const char *what);
+
+/* Parses a decimal id from a path parameter; replies 404 and returns 0 if malformed. */
+int64_t api_path_id(struct request *r, int param, const char *what);
+
+/* ---- decoding JSON input (api/json_in.c) ----
+ * Each returns 0, or replies 400 naming the field and returns -1.
+ * A JSON null counts as absent. `field` is the name reported (dotted for
+ * nested objects); `key` the member looked up.
+ */
+int jin_keys(struct request *r, json_t *obj, const char *prefix, const char *const allowed[]);
+int jin_string(struct request *r, json_t *obj, const char *key, const char *field, bool required,
+               size_t max_bytes, const char **out);
+int jin_bool(struct request *r, json_t *obj, const char *key, const char *field, bool required,
+             int *out);
+int jin_int(struct request *r, json_t *obj, const char *key, const char *field, bool required,
+            int64_t min, int64_t max, int64_t *out);
+int jin_number(struct request *r, json_t *obj, const char *key, const char *field, bool required,
+               double min, double max, double *out, bool *present);
+int jin_enum(struct request *r, json_t *obj, const char *key, const char *field, bool required,
+             int (*parse)(const char *), const char *choices, int *out);
+int jin_time(struct request *r, json_t *obj, const char *key, const char *field, bool required,
+             int64_t *out);
+int jin_id_array(struct request *r, json_t *obj, const char *key, const char *field, size_t max,
+                 int64_t **out, size_t *n);
+/* Query-string helpers: reply 400 naming the parameter on bad input. */
+int qin_id(struct request *r, const char *key, int64_t *out);
+int qin_int(struct request *r, const char *key, int64_t min, int64_t max, int64_t *out);
+int qin_only(struct request *r, const char *const allowed[]);
+
+/* ---- encoding (api/json_out.c) ---- */
+json_t *jout_time(int64_t ms);
+json_t *jout_id(int64_t id);
+/* `allowed` = UINT32_MAX to omit allowed_actions. `role` decides what the viewer sees. */
+json_t *jout_ticket(const struct ticket *t, unsigned role, int64_t now, unsigned allowed);
+json_t *jout_unit(const struct unit *u);
+json_t *jout_category(const struct category *c);
+json_t *jout_user(const struct user *u);
+json_t *jout_event(const struct ticket_event *e);
+json_t *jout_actions(unsigned mask);
+
+/* ---- handlers ---- */
+void h_login(struct request *r);
+void h_logout(struct request *r);
+void h_me(struct request *r);
+void h_healthz(struct request *r);
+void h_metrics(struct request *r);
+void h_tickets_create(struct request *r);
+void h_tickets_list(struct request *r);
+void h_ticket_get(struct request *r);
+void h_ticket_events(struct request *r);
+void h_ticket_action(struct request *r);
+void h_units_list(struct request *r);
+void h_unit_get(struct request *r);
+void h_unit_create(struct request *r);
+void h_unit_update(struct request *r);
+void h_categories_list(struct request *r);
+void h_category_get(struct request *r);
+void h_category_create(struct request *r);
+void h_category_update(struct request *r);
+void h_users_list(struct request *r);
+void h_user_get(struct request *r);
+void h_user_create(struct request *r);
+void h_user_update(struct request *r);
+
+#endif

@@ -1,0 +1,228 @@
+/*
+ * dispatch.c - the route table, authentication and the checks every
+ * request passes before its handler: method, content type, JSON body.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/api.h"
+#include "core/validate.h"
+
+static const struct route routes[] = {
+    {HM_GET | HM_HEAD, "/healthz", h_healthz, RF_PUBLIC},
+    {HM_GET, "/metrics", h_metrics, RF_PUBLIC},
+    {HM_POST, "/api/v1/auth/login", h_login, RF_PUBLIC | RF_JSON_BODY},
+    {HM_POST, "/api/v1/auth/logout", h_logout, 0},
+    {HM_GET, "/api/v1/auth/me", h_me, 0},
+    {HM_GET, "/api/v1/tickets", h_tickets_list, 0},
+    {HM_POST, "/api/v1/tickets", h_tickets_create, RF_JSON_BODY},
+    {HM_GET, "/api/v1/tickets/{number}", h_ticket_get, 0},
+    {HM_GET, "/api/v1/tickets/{number}/events", h_ticket_events, 0},
+    {HM_POST, "/api/v1/tickets/{number}/actions/{action}", h_ticket_action, RF_JSON_BODY},
+    {HM_GET, "/api/v1/units", h_units_list, 0},
+    {HM_POST, "/api/v1/units", h_unit_create, RF_JSON_BODY},
+    {HM_GET, "/api/v1/units/{id}", h_unit_get, 0},
+    {HM_PATCH, "/api/v1/units/{id}", h_unit_update, RF_JSON_BODY},
+    {HM_GET, "/api/v1/categories", h_categories_list, 0},
+    {HM_POST, "/api/v1/categories", h_category_create, RF_JSON_BODY},
+    {HM_GET, "/api/v1/categories/{id}", h_category_get, 0},
+    {HM_PATCH, "/api/v1/categories/{id}", h_category_update, RF_JSON_BODY},
+    {HM_GET, "/api/v1/users", h_users_list, 0},
+    {HM_POST, "/api/v1/users", h_user_create, RF_JSON_BODY},
+    {HM_GET, "/api/v1/users/{id}", h_user_get, 0},
+    {HM_PATCH, "/api/v1/users/{id}", h_user_update, RF_JSON_BODY},
+};
+#define N_ROUTES (sizeof routes / sizeof routes[0])
+
+const char *const *api_route_names(size_t *n)
+{
+    static const char *names[N_ROUTES];
+    for (size_t i = 0; i < N_ROUTES; i++)
+        names[i] = routes[i].pattern;
+    *n = N_ROUTES;
+    return names;
+}
+
+/* The session token from "Authorization: Bearer" or the cookie. */
+static const char *session_token(struct request *r)
+{
+    const char *h = request_header(r, "Authorization");
+    if (h && strncasecmp(h, "Bearer ", 7) == 0) {
+        h += 7;
+        while (*h == ' ')
+            h++;
+        return h;
+    }
+    return request_cookie(r, "rexian_session");
+}
+
+/* Authenticates the request; replies 401 and returns -1 if it cannot. */
+static int authenticate(struct request *r)
+{
+    struct app_error e;
+    const char *key = request_header(r, "X-Api-Key");
+    const char *token = session_token(r);
+    if (token) {
+        if (app_session_user(api_store(r), token, &r->user, &e) != APP_OK) {
+            api_reply_app_error(r, &e);
+            return -1;
+        }
+        r->authed = true;
+        return 0;
+    }
+    if (key) {
+        if (app_apikey_check(api_store(r), key, &r->apikey_id, &e) != APP_OK) {
+            api_reply_app_error(r, &e);
+            return -1;
+        }
+        r->authed = true;
+        return 0;
+    }
+    reply_error(r, 401, "unauthenticated", "authentication required", NULL);
+    return -1;
+}
+
+/* True if the Content-Type names JSON (parameters such as charset allowed). */
+static bool is_json_type(const char *ct)
+{
+    if (!ct)
+        return false;
+    while (*ct == ' ')
+        ct++;
+    size_t n = strlen("application/json");
+    return strncasecmp(ct, "application/json", n) == 0 &&
+           (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* Parses the body as one JSON object; replies 4xx and returns -1 if it is not. */
+static int parse_body(struct request *r)
+{
+    if (!is_json_type(request_header(r, "Content-Type"))) {
+        reply_error(r, 415, "unsupported_media_type", "the body must be application/json", NULL);
+        return -1;
+    }
+    if (r->body_len == 0) {
+        reply_error(r, 400, "invalid_json", "the request body is empty", NULL);
+        return -1;
+    }
+    /* jansson checks UTF-8 and rejects NUL; we also want no duplicate keys. */
+    json_error_t err;
+    r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &err);
+    if (!r->json) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "malformed JSON at line %d column %d: %s", err.line,
+                 err.column, err.text);
+        /* jansson's text is ASCII; keep the message valid UTF-8 regardless. */
+        if (!utf8_valid(msg, strlen(msg)))
+            snprintf(msg, sizeof msg, "malformed JSON");
+        reply_error(r, 400, "invalid_json", msg, NULL);
+        return -1;
+    }
+    if (!json_is_object(r->json)) {
+        reply_error(r, 400, "invalid_json", "the body must be a JSON object", NULL);
+        return -1;
+    }
+    return 0;
+}
+
+void api_dispatch(struct request *r)
+{
+    bool known = false;
+    int i = router_match(routes, N_ROUTES, r, &known);
+    if (i < 0) {
+        if (known)
+            reply_error(r, 405, "method_not_allowed", "method not allowed here", NULL);
+        else
+            reply_error(r, 404, "not_found", "no such resource", NULL);
+        return;
+    }
+    r->route = &routes[i];
+    r->route_index = i;
+    if (!(routes[i].flags & RF_PUBLIC) && authenticate(r) != 0)
+        return;
+    if ((routes[i].flags & RF_JSON_BODY) && parse_body(r) != 0)
+        return;
+    routes[i].fn(r);
+}
+
+void api_actor(struct request *r, struct actor *a)
+{
+    memset(a, 0, sizeof *a);
+    if (!r->authed || r->apikey_id)
+        return;
+    a->user_id = r->user.id;
+    a->name = r->user.name;
+    a->role = r->user.role;
+    a->unit_id = r->user.unit_id;
+    a->unit_path = r->user.unit_path;
+}
+
+bool api_require_role(struct request *r, unsigned roles)
+{
+    if (r->authed && !r->apikey_id && (r->user.role & roles))
+        return true;
+    reply_error(r, 403, "forbidden", "your role may not do this", NULL);
+    return false;
+}
+
+void api_reply_app_error(struct request *r, const struct app_error *e)
+{
+    switch (e->code) {
+    case APP_INVALID:
+        reply_error(r, 400, "invalid_argument", e->message, e->field);
+        return;
+    case APP_UNAUTH:
+        reply_error(r, 401, "unauthenticated", e->message, NULL);
+        return;
+    case APP_FORBIDDEN:
+        reply_error(r, 403, "forbidden", e->message, e->field);
+        return;
+    case APP_NOTFOUND:
+        reply_error(r, 404, "not_found", e->message, e->field);
+        return;
+    case APP_CONFLICT:
+        reply_error(r, 409, "conflict", e->message, e->field);
+        return;
+    case APP_TRANSITION: {
+        json_t *extra = json_pack("{s:o}", "allowed", jout_actions(e->allowed));
+        reply_error_extra(r, 409, "invalid_transition", e->message, NULL, extra);
+        return;
+    }
+    case APP_BUSY:
+        reply_header(r, "Retry-After", "1");
+        reply_error(r, 503, "unavailable", e->message, NULL);
+        return;
+    default:
+        reply_error(r, 500, "internal", "internal error", NULL);
+        return;
+    }
+}
+
+void api_reply_store_error(struct request *r, int rc, const char *what)
+{
+    struct app_error e;
+    app_store_fail(&e, rc, what);
+    api_reply_app_error(r, &e);
+}
+
+int64_t api_path_id(struct request *r, int param, const char *what)
+{
+    const char *s = r->params[param];
+    int64_t v = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10) {
+            v = 0;
+            break;
+        }
+        v = v * 10 + (*p - '0');
+    }
+    if (v <= 0) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "%s not found", what);
+        reply_error(r, 404, "not_found", msg, NULL);
+        return 0;
+    }
+    return v;
+}

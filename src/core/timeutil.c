@@ -1,0 +1,292 @@
+/*
+ * timeutil.c - Unix milliseconds, the configured zone and RFC 3339.
+ *
+ * The zone is the process's TZ, set once by timeutil_set_zone(); local
+ * conversions go through localtime_r() and mktime(). Times with an explicit
+ * offset are converted by calendar arithmetic, independent of any zone.
+ */
+#include "core/timeutil.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define ZONEINFO_DIR "/usr/share/zoneinfo/"
+#define ZONE_NAME_MAX 128
+
+static char zone_name[ZONE_NAME_MAX + 1];
+
+/* True for an IANA-style name that cannot leave the zoneinfo directory. */
+static bool zone_name_safe(const char *name)
+{
+    size_t n = strlen(name);
+
+    if (n == 0 || n > ZONE_NAME_MAX || name[0] == '/' || strstr(name, "..") != NULL)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = name[i];
+        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                  c == '_' || c == '+' || c == '-' || c == '/';
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/*
+ * Makes `iana_name` the process's zone. Checks first that the name is safe
+ * and that zoneinfo has a file of that name, so that a typo is an error and
+ * not a silent fall-back to UTC.
+ */
+int timeutil_set_zone(const char *iana_name)
+{
+    char path[sizeof(ZONEINFO_DIR) + ZONE_NAME_MAX];
+    struct stat st;
+    int n;
+
+    if (iana_name == NULL || !zone_name_safe(iana_name))
+        return -1;
+    n = snprintf(path, sizeof(path), "%s%s", ZONEINFO_DIR, iana_name);
+    if (n < 0 || (size_t)n >= sizeof(path))
+        return -1;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return -1;
+    if (setenv("TZ", iana_name, 1) != 0)
+        return -1;
+    tzset();
+    memcpy(zone_name, iana_name, strlen(iana_name) + 1);
+    return 0;
+}
+
+const char *timeutil_zone(void)
+{
+    return zone_name; /* "" until a zone is set */
+}
+
+int64_t time_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+uint64_t time_mono_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Splits ms into whole seconds (rounded down) and the milliseconds left. */
+static void split_ms(int64_t ms, time_t *sec, int *millis)
+{
+    int64_t s = ms / 1000, r = ms % 1000;
+
+    if (r < 0) {
+        r += 1000;
+        s--;
+    }
+    *sec = (time_t)s;
+    *millis = (int)r;
+}
+
+static int local_tm(int64_t ms, struct tm *tm, int *millis)
+{
+    time_t sec;
+
+    split_ms(ms, &sec, millis);
+    return localtime_r(&sec, tm) == NULL ? -1 : 0;
+}
+
+int time_format_rfc3339(int64_t ms, char *out, size_t outlen)
+{
+    struct tm tm;
+    char frac[8] = "";
+    int millis, n;
+    long off;
+    char sign = '+';
+
+    if (out == NULL || outlen == 0 || local_tm(ms, &tm, &millis) != 0)
+        return -1;
+    if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
+        return -1;
+    off = tm.tm_gmtoff;
+    if (off < 0) {
+        sign = '-';
+        off = -off;
+    }
+    if (millis != 0)
+        snprintf(frac, sizeof(frac), ".%03d", millis);
+    n = snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d%s%c%02ld:%02ld", tm.tm_year + 1900,
+                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac, sign,
+                 off / 3600, off / 60 % 60);
+    return n < 0 || (size_t)n >= outlen ? -1 : 0;
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (H. Hinnant). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    int64_t era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+    return mdays[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+/* Reads exactly `n` ASCII digits at *p into *out and advances *p. */
+static bool take_digits(const char **p, int n, int *out)
+{
+    int v = 0;
+
+    for (int i = 0; i < n; i++) {
+        char c = (*p)[i];
+        if (c < '0' || c > '9')
+            return false;
+        v = v * 10 + (c - '0');
+    }
+    *p += n;
+    *out = v;
+    return true;
+}
+
+/* Consumes the character `c` at *p. */
+static bool take_char(const char **p, char c)
+{
+    if (**p != c)
+        return false;
+    (*p)++;
+    return true;
+}
+
+/* ".fff…": 1 to 9 digits, kept to the millisecond (truncated). */
+static bool take_fraction(const char **p, int *millis)
+{
+    int n = 0, v = 0;
+
+    *millis = 0;
+    if (!take_char(p, '.'))
+        return true;
+    while ((*p)[n] >= '0' && (*p)[n] <= '9') {
+        if (n < 3)
+            v = v * 10 + ((*p)[n] - '0');
+        if (++n > 9)
+            return false;
+    }
+    if (n == 0)
+        return false;
+    for (int i = n; i < 3; i++)
+        v *= 10;
+    *p += n;
+    *millis = v;
+    return true;
+}
+
+/* "Z", "z" or "+HH:MM" / "-HH:MM" below 24 hours, as seconds east of UTC. */
+static bool take_offset(const char **p, int *offset)
+{
+    int sign, h, m;
+
+    if (take_char(p, 'Z') || take_char(p, 'z')) {
+        *offset = 0;
+        return true;
+    }
+    if (**p != '+' && **p != '-')
+        return false;
+    sign = **p == '-' ? -1 : 1;
+    (*p)++;
+    if (!take_digits(p, 2, &h) || !take_char(p, ':') || !take_digits(p, 2, &m))
+        return false;
+    if (h > 23 || m > 59)
+        return false;
+    *offset = sign * (h * 3600 + m * 60);
+    return true;
+}
+
+int time_parse_rfc3339(const char *s, int64_t *ms)
+{
+    const char *p = s;
+    int y, mo, d, h, mi, sec, millis, offset;
+    int64_t t;
+
+    if (s == NULL || ms == NULL)
+        return -1;
+    if (!take_digits(&p, 4, &y) || !take_char(&p, '-') || !take_digits(&p, 2, &mo) ||
+        !take_char(&p, '-') || !take_digits(&p, 2, &d))
+        return -1;
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+        return -1;
+    if (*p == '\0') { /* a date alone: local midnight */
+        *ms = time_from_local(y, mo, d, 0, 0, 0);
+        return 0;
+    }
+    if (*p != 'T' && *p != 't' && *p != ' ')
+        return -1;
+    p++;
+    if (!take_digits(&p, 2, &h) || !take_char(&p, ':') || !take_digits(&p, 2, &mi) ||
+        !take_char(&p, ':') || !take_digits(&p, 2, &sec))
+        return -1;
+    if (h > 23 || mi > 59 || sec > 59) /* leap seconds are not representable */
+        return -1;
+    if (!take_fraction(&p, &millis) || !take_offset(&p, &offset) || *p != '\0')
+        return -1;
+    t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset;
+    *ms = t * 1000 + millis;
+    return 0;
+}
+
+day_key time_day_key(int64_t ms)
+{
+    struct local_time lt;
+
+    time_to_local(ms, &lt);
+    return (day_key)(lt.year * 10000 + lt.month * 100 + lt.day);
+}
+
+void time_to_local(int64_t ms, struct local_time *out)
+{
+    struct tm tm;
+    int millis;
+
+    if (local_tm(ms, &tm, &millis) != 0) { /* defensive: only for absurd ms */
+        memset(out, 0, sizeof(*out));
+        return;
+    }
+    out->year = tm.tm_year + 1900;
+    out->month = tm.tm_mon + 1;
+    out->day = tm.tm_mday;
+    out->hour = tm.tm_hour;
+    out->minute = tm.tm_min;
+    out->second = tm.tm_sec;
+    out->wday = tm.tm_wday;
+}
+
+int64_t time_from_local(int year, int month, int day, int hour, int minute, int second)
+{
+    struct tm tm;
+
+    memset(&tm, 0, sizeof(tm));
+    tm.tm_year = year - 1900;
+    tm.tm_mon = month - 1;
+    tm.tm_mday = day;
+    tm.tm_hour = hour;
+    tm.tm_min = minute;
+    tm.tm_sec = second;
+    tm.tm_isdst = -1; /* let the zone decide, as mktime does for DST gaps */
+    return (int64_t)mktime(&tm) * 1000;
+}

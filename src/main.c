@@ -1,0 +1,465 @@
+/*
+ * main.c - the command line: serve, migrate, demo, user add, apikey add,
+ * calendar due, backup.
+ *
+ * Settings come from, in order of precedence: flags, REXIAN_* environment
+ * variables, the config file (--config or REXIAN_CONFIG: "key = value"
+ * lines, '#' comments), and built-in defaults.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "app/demo.h"
+#include "core/sla.h"
+#include "core/timeutil.h"
+#include "http/metrics.h"
+
+/* Every setting, by its flag name (without "--"); env is REXIAN_ + upper case. */
+enum opt_id {
+    O_DB, O_LISTEN, O_THREADS, O_BODY_LIMIT, O_TZ, O_SESSION_TTL, O_ACCESS_LOG, O_CONN_LIMIT,
+    O_PER_IP_LIMIT, O_TIMEOUT, O_CONFIG, O_TICKETS, O_SEED, O_USERNAME, O_PASSWORD, O_ROLE,
+    O_UNIT, O_NAME, O__COUNT
+};
+static const struct {
+    const char *name;
+    const char *env;
+    const char *def;
+} opts[O__COUNT] = {
+    [O_DB] = {"db", "REXIAN_DB", NULL},
+    [O_LISTEN] = {"listen", "REXIAN_LISTEN", "127.0.0.1:8080"},
+    [O_THREADS] = {"threads", "REXIAN_THREADS", "0"},
+    [O_BODY_LIMIT] = {"body-limit", "REXIAN_BODY_LIMIT", "1048576"},
+    [O_TZ] = {"tz", "REXIAN_TZ", "Asia/Shanghai"},
+    [O_SESSION_TTL] = {"session-ttl", "REXIAN_SESSION_TTL", "43200"},
+    [O_ACCESS_LOG] = {"access-log", "REXIAN_ACCESS_LOG", "on"},
+    [O_CONN_LIMIT] = {"conn-limit", "REXIAN_CONN_LIMIT", "1024"},
+    [O_PER_IP_LIMIT] = {"per-ip-limit", "REXIAN_PER_IP_LIMIT", "256"},
+    [O_TIMEOUT] = {"timeout", "REXIAN_TIMEOUT", "30"},
+    [O_CONFIG] = {"config", "REXIAN_CONFIG", NULL},
+    [O_TICKETS] = {"tickets", NULL, "2000"},
+    [O_SEED] = {"seed", NULL, "12345"},
+    [O_USERNAME] = {"username", NULL, NULL},
+    [O_PASSWORD] = {"password", NULL, NULL},
+    [O_ROLE] = {"role", NULL, NULL},
+    [O_UNIT] = {"unit", NULL, NULL},
+    [O_NAME] = {"name", NULL, NULL},
+};
+
+static const char *flag_val[O__COUNT];
+static char *file_val[O__COUNT];
+static const char *positional[8];
+static int n_positional;
+
+static void usage(FILE *f)
+{
+    fputs("usage: rexian COMMAND [options]\n"
+          "  serve      --db PATH [--listen HOST:PORT] [--threads N] [--body-limit BYTES]\n"
+          "             [--tz ZONE] [--session-ttl SECONDS] [--access-log on|off]\n"
+          "             [--conn-limit N] [--per-ip-limit N] [--timeout SECONDS] [--config FILE]\n"
+          "  migrate    --db PATH\n"
+          "  demo       --db PATH [--tickets N] [--seed N]\n"
+          "  user add   --db PATH --username U --password P --role ROLE [--unit CODE] [--name NAME]\n"
+          "  apikey add --db PATH --name NAME\n"
+          "  calendar due FROM AMOUNT UNIT   (UNIT: natural_hours, working_hours, working_days)\n"
+          "  backup     --db PATH FILE\n"
+          "environment: REXIAN_DB, REXIAN_LISTEN, REXIAN_THREADS, REXIAN_BODY_LIMIT, REXIAN_TZ,\n"
+          "  REXIAN_SESSION_TTL, REXIAN_ACCESS_LOG, REXIAN_CONN_LIMIT, REXIAN_PER_IP_LIMIT,\n"
+          "  REXIAN_TIMEOUT, REXIAN_CONFIG\n",
+          f);
+}
+
+static int die(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "rexian: ");
+    fprintf(stderr, fmt, arg ? arg : "");
+    fputc('\n', stderr);
+    return 2;
+}
+
+static int parse_args(int argc, char **argv, int first)
+{
+    for (int i = first; i < argc; i++) {
+        const char *a = argv[i];
+        if (strncmp(a, "--", 2) != 0) {
+            if (n_positional == (int)(sizeof positional / sizeof positional[0]))
+                return die("too many arguments%s", NULL);
+            positional[n_positional++] = a;
+            continue;
+        }
+        const char *name = a + 2, *eq = strchr(name, '=');
+        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        int id = -1;
+        for (int k = 0; k < O__COUNT; k++)
+            if (strlen(opts[k].name) == len && strncmp(opts[k].name, name, len) == 0)
+                id = k;
+        if (id < 0)
+            return die("unknown option '%s'", a);
+        if (eq)
+            flag_val[id] = eq + 1;
+        else if (i + 1 < argc)
+            flag_val[id] = argv[++i];
+        else
+            return die("option '%s' needs a value", a);
+    }
+    return 0;
+}
+
+static const char *opt(enum opt_id id)
+{
+    if (flag_val[id])
+        return flag_val[id];
+    if (opts[id].env && getenv(opts[id].env) && *getenv(opts[id].env))
+        return getenv(opts[id].env);
+    if (file_val[id])
+        return file_val[id];
+    return opts[id].def;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+        *--e = '\0';
+    return s;
+}
+
+/* Reads "key = value" lines; keys are the option names ('_' and '-' alike). */
+static int load_config(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return die("cannot read config file '%s'", path);
+    char line[1024];
+    int lineno = 0, rc = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char *s = trim(line);
+        if (!*s || *s == '#')
+            continue;
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            fprintf(stderr, "rexian: %s:%d: expected key = value\n", path, lineno);
+            rc = 2;
+            break;
+        }
+        *eq = '\0';
+        char *key = trim(s), *val = trim(eq + 1);
+        for (char *p = key; *p; p++)
+            if (*p == '_')
+                *p = '-';
+        int id = -1;
+        for (int k = 0; k < O__COUNT; k++)
+            if (strcmp(opts[k].name, key) == 0 && opts[k].env)
+                id = k;
+        if (id < 0 || id == O_CONFIG) {
+            fprintf(stderr, "rexian: %s:%d: unknown setting '%s'\n", path, lineno, key);
+            rc = 2;
+            break;
+        }
+        free(file_val[id]);
+        file_val[id] = strdup(val);
+    }
+    fclose(f);
+    return rc;
+}
+
+/* Parses a whole decimal number in [min, max]; -1 if it is not one. */
+static int parse_num(const char *s, long long min, long long max, long long *out)
+{
+    if (!s || !*s)
+        return -1;
+    errno = 0;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int num_opt(enum opt_id id, long long min, long long max, long long *out)
+{
+    if (parse_num(opt(id), min, max, out) != 0) {
+        fprintf(stderr, "rexian: --%s must be a number from %lld to %lld\n", opts[id].name, min,
+                max);
+        return 2;
+    }
+    return 0;
+}
+
+static int open_store(struct store **s, bool migrate)
+{
+    const char *db = opt(O_DB);
+    if (!db)
+        return die("no database: give --db PATH or set REXIAN_DB%s", NULL);
+    char err[512];
+    if (store_open(db, migrate, s, err, sizeof err) != STORE_OK)
+        return die("%s", err);
+    return 0;
+}
+
+static int cmd_migrate(void)
+{
+    struct store *s;
+    int rc = open_store(&s, false);
+    if (rc)
+        return rc;
+    int applied = 0, version = 0;
+    rc = store_migrate(s, &applied);
+    store_schema_version(s, &version);
+    store_close(s);
+    if (rc != STORE_OK)
+        return die("migration failed%s", NULL);
+    printf("schema version %d (%d migration%s applied)\n", version, applied,
+           applied == 1 ? "" : "s");
+    return 0;
+}
+
+static int cmd_user_add(void)
+{
+    int role = role_parse(opt(O_ROLE) ? opt(O_ROLE) : "");
+    if (!opt(O_USERNAME) || !opt(O_PASSWORD) || role < 0)
+        return die("user add needs --username, --password and --role "
+                   "(agent, handler, supervisor, admin)%s",
+                   NULL);
+    struct store *s;
+    int rc = open_store(&s, true);
+    if (rc)
+        return rc;
+    struct user u;
+    struct app_error e;
+    rc = app_user_add(s, opt(O_USERNAME), opt(O_PASSWORD), (unsigned)role, opt(O_UNIT), 0,
+                      opt(O_NAME), &u, &e);
+    if (rc == APP_OK) {
+        printf("user %s (%s) added with id %lld\n", u.username, role_name(u.role),
+               (long long)u.id);
+        user_release(&u);
+    } else {
+        fprintf(stderr, "rexian: %s%s%s\n", e.message, e.field ? " -- " : "",
+                e.field ? e.field : "");
+    }
+    store_close(s);
+    return rc == APP_OK ? 0 : 1;
+}
+
+static int cmd_apikey_add(void)
+{
+    if (!opt(O_NAME))
+        return die("apikey add needs --name%s", NULL);
+    struct store *s;
+    int rc = open_store(&s, true);
+    if (rc)
+        return rc;
+    char key[SESSION_TOKEN_LEN + 1];
+    struct app_error e;
+    rc = app_apikey_create(s, opt(O_NAME), key, &e);
+    if (rc == APP_OK)
+        printf("%s\n", key);
+    else
+        fprintf(stderr, "rexian: %s\n", e.message);
+    store_close(s);
+    return rc == APP_OK ? 0 : 1;
+}
+
+static int cmd_demo(void)
+{
+    long long n, seed;
+    if (num_opt(O_TICKETS, 0, DEMO_MAX_TICKETS, &n) || num_opt(O_SEED, 0, 1LL << 62, &seed))
+        return 2;
+    struct store *s;
+    int rc = open_store(&s, true);
+    if (rc)
+        return rc;
+    rc = app_demo_build(s, (int)n, (uint64_t)seed, stdout);
+    store_close(s);
+    return rc ? 1 : 0;
+}
+
+static int cmd_backup(void)
+{
+    if (n_positional != 1)
+        return die("backup needs the target FILE%s", NULL);
+    struct store *s;
+    int rc = open_store(&s, false);
+    if (rc)
+        return rc;
+    char err[512];
+    rc = store_backup(s, positional[0], err, sizeof err);
+    store_close(s);
+    if (rc != STORE_OK)
+        return die("%s", err);
+    printf("backed up to %s\n", positional[0]);
+    return 0;
+}
+
+static int cmd_calendar_due(void)
+{
+    if (n_positional != 3)
+        return die("calendar due needs FROM AMOUNT UNIT%s", NULL);
+    int64_t from;
+    if (time_parse_rfc3339(positional[0], &from) != 0)
+        return die("FROM must be an RFC 3339 time, got '%s'", positional[0]);
+    long long amount;
+    if (parse_num(positional[1], 0, 10000, &amount) != 0)
+        return die("AMOUNT must be a whole number from 0 to 10000, got '%s'", positional[1]);
+    struct sla_span span = {.amount = (int)amount};
+    if (strcmp(positional[2], "natural_hours") == 0)
+        span.unit = SLA_NATURAL_HOURS;
+    else if (strcmp(positional[2], "working_hours") == 0)
+        span.unit = SLA_WORKING_HOURS;
+    else if (strcmp(positional[2], "working_days") == 0)
+        span.unit = SLA_WORKING_DAYS;
+    else
+        return die("UNIT must be natural_hours, working_hours or working_days, got '%s'",
+                   positional[2]);
+    char out[40];
+    time_format_rfc3339(sla_due(from, span), out, sizeof out);
+    printf("%s\n", out);
+    return 0;
+}
+
+static volatile sig_atomic_t stop_signal;
+static void on_signal(int sig) { stop_signal = sig; }
+
+static int cmd_serve(void)
+{
+    struct server_config cfg = {0};
+    long long v;
+    const char *listen = opt(O_LISTEN);
+    const char *colon = strrchr(listen, ':');
+    if (!colon || parse_num(colon + 1, 0, 65535, &v) != 0)
+        return die("--listen must be HOST:PORT, got '%s'", listen);
+    cfg.port = (unsigned short)v;
+    char host[64];
+    size_t hl = (size_t)(colon - listen);
+    if (hl == 0 || hl >= sizeof host)
+        return die("--listen must be HOST:PORT, got '%s'", listen);
+    memcpy(host, listen, hl);
+    host[hl] = '\0';
+    if (host[0] == '[' && host[hl - 1] == ']') { /* [::1]:8080 */
+        memmove(host, host + 1, hl - 2);
+        host[hl - 2] = '\0';
+    }
+    cfg.listen_host = host;
+    if (num_opt(O_THREADS, 0, 256, &v))
+        return 2;
+    cfg.threads = (unsigned)v;
+    if (num_opt(O_BODY_LIMIT, 1024, 64LL << 20, &v))
+        return 2;
+    cfg.body_limit = (size_t)v;
+    if (num_opt(O_SESSION_TTL, 1, 90LL * 86400, &v))
+        return 2;
+    cfg.session_ttl_ms = v * 1000;
+    if (num_opt(O_CONN_LIMIT, 1, 100000, &v))
+        return 2;
+    cfg.conn_limit = (unsigned)v;
+    if (num_opt(O_PER_IP_LIMIT, 1, 100000, &v))
+        return 2;
+    cfg.per_ip_limit = (unsigned)v;
+    if (num_opt(O_TIMEOUT, 1, 3600, &v))
+        return 2;
+    cfg.timeout_s = (unsigned)v;
+    const char *al = opt(O_ACCESS_LOG);
+    if (strcmp(al, "on") != 0 && strcmp(al, "off") != 0)
+        return die("--access-log must be on or off, got '%s'", al);
+    cfg.access_log = strcmp(al, "on") == 0;
+
+    struct store *s;
+    int rc = open_store(&s, true);
+    if (rc)
+        return rc;
+    struct api api = {.store = s, .cfg = NULL, .started_at = time_now_ms()};
+    size_t n_routes;
+    const char *const *names = api_route_names(&n_routes);
+    metrics_init(names, n_routes);
+
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    /* Pool threads inherit a blocked mask; only this thread takes the signals. */
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    struct server *srv = server_start(&cfg, &api, api_dispatch);
+    if (!srv) {
+        store_close(s);
+        return 1;
+    }
+    api.cfg = &cfg;
+    fprintf(stderr,
+            "{\"level\":\"info\",\"msg\":\"listening\",\"url\":\"http://%s%s%s:%u/\",\"db\":\"%s\","
+            "\"zone\":\"%s\"}\n",
+            strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", cfg.port,
+            opt(O_DB), timeutil_zone());
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    while (!stop_signal)
+        pause();
+    fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopping\",\"signal\":%d,\"in_flight\":%u}\n",
+            (int)stop_signal, server_in_flight(srv));
+    server_stop(srv, 10000);
+    store_close(s);
+    fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopped\"}\n");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const char *cmd = argv[1];
+    int first = 2;
+    char full[32];
+    if ((strcmp(cmd, "user") == 0 || strcmp(cmd, "apikey") == 0 ||
+         strcmp(cmd, "calendar") == 0) &&
+        argc > 2) {
+        snprintf(full, sizeof full, "%s %s", cmd, argv[2]);
+        cmd = full;
+        first = 3;
+    }
+    int rc = parse_args(argc, argv, first);
+    if (rc)
+        return rc;
+    if (opt(O_CONFIG) && (rc = load_config(opt(O_CONFIG))) != 0)
+        return rc;
+    if (timeutil_set_zone(opt(O_TZ)) != 0)
+        return die("unknown time zone '%s'", opt(O_TZ));
+    if (app_init() != 0)
+        return die("cannot initialise libsodium%s", NULL);
+    json_object_seed(0);
+
+    if (strcmp(cmd, "serve") == 0)
+        rc = cmd_serve();
+    else if (strcmp(cmd, "migrate") == 0)
+        rc = cmd_migrate();
+    else if (strcmp(cmd, "demo") == 0)
+        rc = cmd_demo();
+    else if (strcmp(cmd, "user add") == 0)
+        rc = cmd_user_add();
+    else if (strcmp(cmd, "apikey add") == 0)
+        rc = cmd_apikey_add();
+    else if (strcmp(cmd, "calendar due") == 0)
+        rc = cmd_calendar_due();
+    else if (strcmp(cmd, "backup") == 0)
+        rc = cmd_backup();
+    else {
+        fprintf(stderr, "rexian: unknown command '%s'\n", cmd);
+        usage(stderr);
+        rc = 2;
+    }
+    for (int i = 0; i < O__COUNT; i++)
+        free(file_val[i]);
+    return rc;
+}

@@ -1,0 +1,70 @@
+/*
+ * sqlite_int.h - internals shared by the SQLite backend's files: the
+ * connection with its cache of prepared statements, and column helpers.
+ * Not for use outside src/store/.
+ */
+#ifndef REXIAN_STORE_SQLITE_INT_H
+#define REXIAN_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+/* Every statement the backend runs, prepared once per connection. */
+enum stmt_id {
+    Q_BEGIN_READ, Q_BEGIN_WRITE, Q_COMMIT, Q_ROLLBACK, Q_PING,
+    Q_UNIT_INSERT, Q_UNIT_SET_PATH, Q_UNIT_UPDATE, Q_UNIT_GET, Q_UNIT_GET_CODE, Q_UNIT_LIST,
+    Q_UNIT_MOVE_SUBTREE,
+    Q_CAT_INSERT, Q_CAT_UPDATE, Q_CAT_GET, Q_CAT_LIST, Q_CAT_HEIGHT, Q_CAT_FIX_DEPTHS,
+    Q_USER_INSERT, Q_USER_UPDATE, Q_USER_UPDATE_PW, Q_USER_GET, Q_USER_GET_NAME, Q_USER_LIST,
+    Q_SESSION_INSERT, Q_SESSION_USER, Q_SESSION_DELETE, Q_SESSION_DELETE_USER, Q_SESSION_PURGE,
+    Q_APIKEY_INSERT, Q_APIKEY_LOOKUP,
+    Q_SEQ_NEXT, Q_TICKET_INSERT, Q_TICKET_GET, Q_TICKET_UPDATE, Q_CO_INSERT, Q_CO_DELETE,
+    Q_EVENT_INSERT, Q_EVENT_LIST, Q_TICKET_COUNT_STATUS,
+    Q__COUNT
+};
+
+struct store_conn {
+    sqlite3 *db;
+    sqlite3_stmt *stmt[Q__COUNT];
+    int depth;            /* 1 inside a transaction */
+    /* Ticket list statements, built from fixed fragments, keyed by which
+       filters they carry. */
+    sqlite3_stmt *list_stmt[32];
+    unsigned list_key[32];
+    int n_list;
+    struct store *store;
+    struct store_conn *next; /* the store's list of connections */
+};
+
+/* The columns every ticket read selects, in the order the row reader expects. */
+#define TICKET_COLS                                                                             \
+    "t.id, t.number, t.channel, t.type, t.urgency, t.citizen_name, t.citizen_phone, "          \
+    "t.anonymous, t.confidential, t.title, t.content, t.address, t.lat, t.lng, t.area, "       \
+    "t.category_id, t.unit_id, t.status, t.dispatched_at, t.sign_due, t.reply_due, "           \
+    "t.callback_due, t.accepted_at, t.replied_at, t.closed_at, t.answer, t.kb_article_id, "    \
+    "t.reply, t.contacted, t.contacted_at, t.satisfaction, t.resolved, t.extension_pending, "  \
+    "t.extension_until, t.extension_reason, t.urge_count, t.reopen_count, t.master, "          \
+    "t.created_by, t.created_at, t.updated_at, t.version, "     \
+    "(SELECT group_concat(unit_id) FROM ticket_co_units WHERE ticket_id = t.id)"
+
+/* Statement `id` with text `sql`, prepared on first use, reset and unbound
+   for reuse; NULL on error (logged). The same id must always get the same sql. */
+sqlite3_stmt *sq_stmt(struct store_conn *c, enum stmt_id id, const char *sql);
+/* Prepares an ad-hoc statement (list queries built from fixed fragments). */
+sqlite3_stmt *sq_prepare(struct store_conn *c, const char *sql);
+/* Maps an SQLite result code to a store_rc, logging unexpected ones. */
+int sq_rc(struct store_conn *c, int rc, const char *what);
+/* Steps a statement expected to produce no row (INSERT/UPDATE/DELETE). */
+int sq_exec(struct store_conn *c, sqlite3_stmt *st, const char *what);
+
+/* Binding helpers: 0 / NULL values bind SQL NULL where the column is optional. */
+void sq_bind_text(sqlite3_stmt *st, int i, const char *s);  /* NULL -> NULL */
+void sq_bind_id(sqlite3_stmt *st, int i, int64_t v);        /* 0 -> NULL */
+void sq_bind_tri(sqlite3_stmt *st, int i, int v);           /* -1 -> NULL */
+/* Column helpers: a malloc'd copy or NULL; sets *oom on allocation failure. */
+char *sq_col_text(sqlite3_stmt *st, int i, int *oom);
+int64_t sq_col_id(sqlite3_stmt *st, int i); /* NULL -> 0 */
+int sq_col_tri(sqlite3_stmt *st, int i);    /* NULL -> -1 */
+
+#endif

@@ -1,0 +1,254 @@
+/*
+ * sqlite_list.c - ticket lists: filters, visibility scope and keyset
+ * pagination.
+ *
+ * The statement is assembled from fixed SQL fragments, one per filter that
+ * is present, with named parameters bound afterwards: user input is only
+ * ever a bound value. Each shape is prepared once per connection and cached.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/sla.h"
+#include "store/sqlite_int.h"
+
+/* read_ticket lives in sqlite_tickets.c; the list reuses the same column set. */
+int sq_read_ticket_row(sqlite3_stmt *st, struct ticket *t);
+
+enum list_bits {
+    LB_STATUS = 1 << 0,
+    LB_UNIT = 1 << 1,
+    LB_CATEGORY = 1 << 2,
+    LB_TYPE = 1 << 3,
+    LB_CHANNEL = 1 << 4,
+    LB_FROM = 1 << 5,
+    LB_TO = 1 << 6,
+    LB_PHONE = 1 << 7,
+    LB_SCOPE = 1 << 8,
+    LB_CURSOR = 1 << 9,
+    LB_SORT_DUE = 1 << 10,
+    LB_SLA_OK = 1 << 11,
+    LB_SLA_WARN = 1 << 12,
+    LB_SLA_OVER = 1 << 13
+};
+
+void ticket_filter_init(struct ticket_filter *f)
+{
+    memset(f, 0, sizeof *f);
+    f->type = -1;
+    f->channel = -1;
+    f->sla = -1;
+    f->limit = 50;
+}
+
+static unsigned filter_key(const struct ticket_filter *f)
+{
+    unsigned k = 0;
+    if (f->status_mask)
+        k |= LB_STATUS;
+    if (f->unit_id)
+        k |= LB_UNIT;
+    if (f->category_id)
+        k |= LB_CATEGORY;
+    if (f->type >= 0)
+        k |= LB_TYPE;
+    if (f->channel >= 0)
+        k |= LB_CHANNEL;
+    if (f->from)
+        k |= LB_FROM;
+    if (f->to)
+        k |= LB_TO;
+    if (f->phone)
+        k |= LB_PHONE;
+    if (f->scope_path)
+        k |= LB_SCOPE;
+    if (f->has_cursor)
+        k |= LB_CURSOR;
+    if (f->sort == SORT_DUE)
+        k |= LB_SORT_DUE;
+    if (f->sla == SLA_OK)
+        k |= LB_SLA_OK;
+    else if (f->sla == SLA_WARNING)
+        k |= LB_SLA_WARN;
+    else if (f->sla == SLA_OVERDUE)
+        k |= LB_SLA_OVER;
+    return k;
+}
+
+/* Appends a fixed fragment; returns -1 if the buffer is full (never with these sizes). */
+static int add(char *buf, size_t len, size_t *pos, const char *frag)
+{
+    size_t n = strlen(frag);
+    if (*pos + n + 1 > len)
+        return -1;
+    memcpy(buf + *pos, frag, n + 1);
+    *pos += n;
+    return 0;
+}
+
+#define DUE_EXPR "ifnull(t.due_key, 9223372036854775807)"
+#define OPEN_STATES "('registered','dispatched','processing','returned','replied')"
+
+static sqlite3_stmt *list_stmt(struct store_conn *c, unsigned key)
+{
+    for (int i = 0; i < c->n_list; i++)
+        if (c->list_key[i] == key) {
+            sqlite3_reset(c->list_stmt[i]);
+            sqlite3_clear_bindings(c->list_stmt[i]);
+            return c->list_stmt[i];
+        }
+    char sql[3072];
+    size_t p = 0;
+    int bad = 0;
+    if (key & LB_CATEGORY)
+        bad |= add(sql, sizeof sql, &p,
+                   "WITH RECURSIVE cat_sub(id) AS (SELECT :cat UNION ALL SELECT k.id FROM "
+                   "categories k JOIN cat_sub ON k.parent_id = cat_sub.id) ");
+    bad |= add(sql, sizeof sql, &p, "SELECT ");
+    bad |= add(sql, sizeof sql, &p, key & LB_SORT_DUE ? DUE_EXPR : "t.created_at");
+    bad |= add(sql, sizeof sql, &p, ", " TICKET_COLS " FROM tickets t WHERE 1");
+    if (key & LB_STATUS)
+        bad |= add(sql, sizeof sql, &p,
+                   " AND t.status IN (SELECT value FROM json_each(:statuses))");
+    if (key & LB_UNIT)
+        bad |= add(sql, sizeof sql, &p, " AND t.unit_id = :unit");
+    if (key & LB_CATEGORY)
+        bad |= add(sql, sizeof sql, &p, " AND t.category_id IN (SELECT id FROM cat_sub)");
+    if (key & LB_TYPE)
+        bad |= add(sql, sizeof sql, &p, " AND t.type = :type");
+    if (key & LB_CHANNEL)
+        bad |= add(sql, sizeof sql, &p, " AND t.channel = :channel");
+    if (key & LB_FROM)
+        bad |= add(sql, sizeof sql, &p, " AND t.created_at >= :from");
+    if (key & LB_TO)
+        bad |= add(sql, sizeof sql, &p, " AND t.created_at < :to");
+    if (key & LB_PHONE)
+        bad |= add(sql, sizeof sql, &p, " AND t.citizen_phone = :phone");
+    if (key & LB_SCOPE)
+        bad |= add(sql, sizeof sql, &p,
+                   " AND (t.unit_id IN (SELECT id FROM units WHERE substr(path, 1, "
+                   "length(:scope)) = :scope) OR (t.status IN " OPEN_STATES
+                   " AND t.id IN (SELECT ticket_id FROM ticket_co_units WHERE unit_id IN "
+                   "(SELECT id FROM units WHERE substr(path, 1, length(:scope)) = :scope))))");
+    if (key & LB_SLA_OVER)
+        bad |= add(sql, sizeof sql, &p, " AND t.due_key < :now");
+    if (key & LB_SLA_WARN)
+        bad |= add(sql, sizeof sql, &p,
+                   " AND t.due_key >= :now AND (:now - t.start_key) * 5 >= "
+                   "(t.due_key - t.start_key) * 4");
+    if (key & LB_SLA_OK)
+        bad |= add(sql, sizeof sql, &p,
+                   " AND t.due_key >= :now AND (:now - t.start_key) * 5 < "
+                   "(t.due_key - t.start_key) * 4");
+    if (key & LB_CURSOR)
+        bad |= add(sql, sizeof sql, &p,
+                   key & LB_SORT_DUE ? " AND (" DUE_EXPR ", t.id) > (:akey, :aid)"
+                                     : " AND (t.created_at, t.id) < (:akey, :aid)");
+    bad |= add(sql, sizeof sql, &p,
+               key & LB_SORT_DUE ? " ORDER BY " DUE_EXPR ", t.id LIMIT :limit"
+                                 : " ORDER BY t.created_at DESC, t.id DESC LIMIT :limit");
+    if (bad)
+        return NULL; /* defensive: the fragments always fit */
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        sq_rc(c, sqlite3_errcode(c->db), sql);
+        return NULL;
+    }
+    if (c->n_list == (int)(sizeof c->list_stmt / sizeof c->list_stmt[0])) {
+        /* Cache full: drop the oldest shape. */
+        sqlite3_finalize(c->list_stmt[0]);
+        memmove(c->list_stmt, c->list_stmt + 1, sizeof c->list_stmt - sizeof c->list_stmt[0]);
+        memmove(c->list_key, c->list_key + 1, sizeof c->list_key - sizeof c->list_key[0]);
+        c->n_list--;
+    }
+    c->list_stmt[c->n_list] = st;
+    c->list_key[c->n_list++] = key;
+    return st;
+}
+
+static void bind_name_int(sqlite3_stmt *st, const char *name, int64_t v)
+{
+    int i = sqlite3_bind_parameter_index(st, name);
+    if (i)
+        sqlite3_bind_int64(st, i, v);
+}
+
+static void bind_name_text(sqlite3_stmt *st, const char *name, const char *v)
+{
+    int i = sqlite3_bind_parameter_index(st, name);
+    if (i)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+int store_ticket_list(struct store_conn *c, const struct ticket_filter *f, struct ticket **out,
+                      int64_t **keys, size_t *n, bool *more)
+{
+    unsigned key = filter_key(f);
+    sqlite3_stmt *st = list_stmt(c, key);
+    if (!st)
+        return STORE_ERROR;
+    if (key & LB_STATUS) {
+        char js[160];
+        size_t p = 0;
+        js[p++] = '[';
+        for (int s = 0; s < ST__COUNT; s++)
+            if (f->status_mask & (1u << s))
+                p += (size_t)snprintf(js + p, sizeof js - p, "%s\"%s\"", p > 1 ? "," : "",
+                                      status_name((enum ticket_status)s));
+        snprintf(js + p, sizeof js - p, "]");
+        bind_name_text(st, ":statuses", js);
+    }
+    bind_name_int(st, ":unit", f->unit_id);
+    bind_name_int(st, ":cat", f->category_id);
+    if (f->type >= 0)
+        bind_name_text(st, ":type", ticket_type_name(f->type));
+    if (f->channel >= 0)
+        bind_name_text(st, ":channel", channel_name(f->channel));
+    bind_name_int(st, ":from", f->from);
+    bind_name_int(st, ":to", f->to);
+    if (f->phone)
+        bind_name_text(st, ":phone", f->phone);
+    if (f->scope_path)
+        bind_name_text(st, ":scope", f->scope_path);
+    bind_name_int(st, ":now", f->now);
+    bind_name_int(st, ":akey", f->after_key);
+    bind_name_int(st, ":aid", f->after_id);
+    int limit = f->limit < 1 ? 1 : f->limit > 200 ? 200 : f->limit;
+    bind_name_int(st, ":limit", limit + 1);
+
+    struct ticket *arr = calloc((size_t)limit, sizeof *arr);
+    int64_t *karr = calloc((size_t)limit, sizeof *karr);
+    if (!arr || !karr) {
+        free(arr);
+        free(karr);
+        return STORE_NOMEM;
+    }
+    size_t len = 0;
+    int src, rc = STORE_OK;
+    *more = false;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (len == (size_t)limit) {
+            *more = true;
+            break;
+        }
+        karr[len] = sqlite3_column_int64(st, 0);
+        /* The ticket columns follow the sort key, in TICKET_COLS order. */
+        rc = sq_read_ticket_row(st, &arr[len]);
+        len++;
+        if (rc != STORE_OK)
+            break;
+    }
+    if (rc == STORE_OK && src != SQLITE_DONE && src != SQLITE_ROW)
+        rc = sq_rc(c, src, "ticket list");
+    sqlite3_reset(st);
+    if (rc != STORE_OK) {
+        store_free_tickets(arr, len);
+        free(karr);
+        return rc;
+    }
+    *out = arr;
+    *keys = karr;
+    *n = len;
+    return STORE_OK;
+}

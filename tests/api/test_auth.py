@@ -1,0 +1,125 @@
+"""Authentication: login, bearer and cookie, logout, expiry, /auth/me."""
+
+import time
+import unittest
+
+from harness import ServerTestCase, ADMIN_USER, ADMIN_PASSWORD, PASSWORD
+
+
+class AuthTest(ServerTestCase):
+
+    def test_login_answers_token_user_and_cookie(self):
+        r = self.srv.request("POST", "/auth/login", {"username": "sup1", "password": PASSWORD})
+        self.assertStatus(r, 200)
+        self.assertIsInstance(r.body.get("token"), str)
+        self.assertGreaterEqual(len(r.body["token"]), 32)
+        u = r.body["user"]
+        self.assertEqual((u["username"], u["role"], u["unit_id"], u["active"]),
+                         ("sup1", "supervisor", None, True))
+        self.assertNotIn("argon2", r.raw.decode("utf-8"))
+        cookies = r.headers.get_all("Set-Cookie") or []
+        ours = [c for c in cookies if c.startswith("rexian_session=")]
+        self.assertEqual(len(ours), 1, cookies)
+        parts = [p.strip() for p in ours[0].split(";")]
+        self.assertEqual(parts[0], "rexian_session=" + r.body["token"])
+        attrs = {p.split("=")[0].lower(): (p.split("=", 1)[1] if "=" in p else True)
+                 for p in parts[1:]}
+        self.assertIn("httponly", attrs)
+        self.assertEqual(str(attrs.get("samesite")).lower(), "strict")
+        self.assertEqual(attrs.get("path"), "/")
+
+    def test_wrong_credentials(self):
+        for body in ({"username": "sup1", "password": "wrong-Passw0rd"},
+                     {"username": "nobody", "password": PASSWORD},
+                     {"username": "SUP1", "password": PASSWORD}):
+            r = self.srv.request("POST", "/auth/login", body)
+            self.assertError(r, 401, "unauthenticated", msg=body)
+            self.assertFalse([c for c in (r.headers.get_all("Set-Cookie") or [])
+                              if c.startswith("rexian_session=") and len(c) > 20])
+
+    def test_login_bad_input(self):
+        self.assertError(self.srv.request("POST", "/auth/login", {"username": "sup1"}), 400,
+                         "invalid_argument", "password")
+        self.assertError(self.srv.request("POST", "/auth/login", raw=b"{nope"), 400,
+                         "invalid_json")
+        self.assertError(self.srv.request("POST", "/auth/login",
+                                          {"username": 5, "password": PASSWORD}), 400,
+                         "invalid_argument", "username")
+
+    def test_missing_or_bad_token(self):
+        for path in ("/tickets", "/auth/me", "/units", "/users", "/tickets/20260101000001"):
+            self.assertError(self.srv.request("GET", path), 401, "unauthenticated", msg=path)
+        r = self.srv.request("POST", "/tickets", {"channel": "phone", "type": "help",
+                                                  "title": "x", "content": "x"})
+        self.assertError(r, 401, "unauthenticated")
+        for hdr in ("Bearer nonsense", "Bearer ", "Basic YWRtaW46eA==", "bearer",
+                    "Bearer " + "A" * 43):
+            r = self.srv.request("GET", "/auth/me", headers={"Authorization": hdr})
+            self.assertError(r, 401, "unauthenticated", msg=hdr)
+        r = self.srv.request("GET", "/auth/me", headers={"Cookie": "rexian_session=bogus"})
+        self.assertError(r, 401, "unauthenticated")
+
+    def test_cookie_auth(self):
+        tok = self.srv.login("agent1", PASSWORD)
+        r = self.srv.request("GET", "/auth/me", headers={"Cookie": "rexian_session=" + tok})
+        self.assertStatus(r, 200)
+        self.assertEqual(r.body["user"]["username"], "agent1")
+        r = self.srv.request("GET", "/auth/me",
+                             headers={"Cookie": "theme=dark; rexian_session=%s; lang=zh" % tok})
+        self.assertStatus(r, 200)
+        r = self.srv.request("POST", "/tickets", {"channel": "phone", "type": "help",
+                                                  "title": "cookie", "content": "x"},
+                             headers={"Cookie": "rexian_session=" + tok})
+        self.assertStatus(r, 201)
+
+    def test_me(self):
+        r = self.get("/auth/me", "h_s1")
+        self.assertStatus(r, 200)
+        u = r.body["user"]
+        for k in ("id", "username", "name", "role", "unit_id", "active", "created_at",
+                  "updated_at"):
+            self.assertIn(k, u)
+        self.assertEqual((u["username"], u["role"], u["unit_id"]),
+                         ("h_s1", "handler", self.c.unit["S1"]))
+        self.assertEqual(u["name"], "西城街道承办人")
+        self.assertEqual(self.get("/auth/me", "admin").body["user"]["role"], "admin")
+
+    def test_logout(self):
+        tok = self.srv.login("agent1", PASSWORD)
+        other = self.srv.login("agent1", PASSWORD)
+        self.assertNotEqual(tok, other)
+        r = self.srv.request("POST", "/auth/logout", token=tok)
+        self.assertStatus(r, 204)
+        self.assertEqual(r.raw, b"")
+        self.assertError(self.srv.request("GET", "/auth/me", token=tok), 401, "unauthenticated")
+        self.assertError(self.srv.request("GET", "/auth/me",
+                                          headers={"Cookie": "rexian_session=" + tok}), 401)
+        self.assertError(self.srv.request("POST", "/auth/logout", token=tok), 401)
+        # Only that session ended.
+        self.assertStatus(self.srv.request("GET", "/auth/me", token=other), 200)
+
+    def test_logout_with_cookie(self):
+        tok = self.srv.login("sup1", PASSWORD)
+        r = self.srv.request("POST", "/auth/logout", headers={"Cookie": "rexian_session=" + tok})
+        self.assertStatus(r, 204)
+        self.assertError(self.srv.request("GET", "/auth/me", token=tok), 401)
+
+
+class SessionExpiryTest(ServerTestCase):
+    server_flags = {"session_ttl": 2}
+    city = False
+
+    def test_expired_session(self):
+        tok = self.srv.login(ADMIN_USER, ADMIN_PASSWORD)
+        self.assertStatus(self.srv.request("GET", "/auth/me", token=tok), 200)
+        time.sleep(3.2)
+        r = self.srv.request("GET", "/auth/me", token=tok)
+        self.assertError(r, 401, "unauthenticated")
+        r = self.srv.request("GET", "/auth/me", headers={"Cookie": "rexian_session=" + tok})
+        self.assertError(r, 401, "unauthenticated")
+        tok2 = self.srv.login(ADMIN_USER, ADMIN_PASSWORD)
+        self.assertStatus(self.srv.request("GET", "/auth/me", token=tok2), 200)
+
+
+if __name__ == "__main__":
+    unittest.main()

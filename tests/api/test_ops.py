@@ -1,0 +1,238 @@
+"""Operations: restart and SIGTERM, /healthz, /metrics, the command line,
+REXIAN_DB / REXIAN_LISTEN, --tz, the access log, the demo city."""
+
+import json
+import os
+import re
+import time
+import unittest
+
+from harness import ServerTestCase, Server, ServerError, parse_time, urlquote, PASSWORD
+
+
+def metric_lines(text, name):
+    """{labels-string: value} of the samples of one metric."""
+    out = {}
+    for line in text.splitlines():
+        if line.startswith("#") or not line.startswith(name):
+            continue
+        m = re.match(r"^%s(\{[^}]*\})?\s+(\S+)" % re.escape(name), line)
+        if m:
+            out[m.group(1) or ""] = float(m.group(2))
+    return out
+
+
+class RestartTest(ServerTestCase):
+
+    def snapshot(self):
+        tickets = {}
+        for it in self.all_items("sup1"):
+            t = self.ticket(it["number"])
+            t.pop("sla", None)
+            tickets[it["number"]] = (t, self.events(it["number"]))
+        users = self.get("/users", "admin").body["items"]
+        units = self.get("/units", "agent1").body["items"]
+        cats = self.get("/categories", "agent1").body["items"]
+        return tickets, users, units, cats
+
+    def test_restart_keeps_everything(self):
+        c = self.c
+        self.create()
+        self.dispatched("D1")
+        self.processing("S1", handler="h_s1")
+        self.closed("D1")
+        p = self.processing("D1")
+        self.act_ok("h_d1", p["number"], "return", reason="x")
+        before = self.snapshot()
+        self.assertEqual(len(before[0]), 5)
+        rc = self.srv.restart()
+        self.assertEqual(rc, 0, "SIGTERM must stop the server with exit code 0")
+        after = self.snapshot()  # the old tokens still work: sessions survive
+        self.assertEqual(after[0].keys(), before[0].keys())
+        for n in before[0]:
+            self.assertEqual(after[0][n][0], before[0][n][0], "ticket %s changed" % n)
+            self.assertEqual(after[0][n][1], before[0][n][1], "events of %s changed" % n)
+        self.assertEqual(after[1], before[1])
+        self.assertEqual(after[2], before[2])
+        self.assertEqual(after[3], before[3])
+        for who in ("agent1", "h_d1", "admin"):
+            self.assertStatus(self.get("/auth/me", who), 200)
+        self.srv.login("h_s2", PASSWORD)
+        # Numbers keep counting after a restart.
+        t = self.create()
+        self.assertGreater(t["number"], max(before[0]))
+        # And work continues where it stopped.
+        self.act_ok("h_s1", [n for n, (tk, _) in after[0].items()
+                             if tk["status"] == "processing"][0], "reply", reply="重启后答复",
+                    contacted=True)
+        self.assertIsNotNone(c)
+
+    def test_restart_twice_and_sigterm_is_clean(self):
+        for _ in range(2):
+            self.assertEqual(self.srv.restart(), 0)
+        self.assertStatus(self.get("/auth/me", "sup1"), 200)
+        self.assertEqual(self.srv.sanitizer_reports(), [])
+
+
+class OpsTest(ServerTestCase):
+
+    def test_healthz(self):
+        r = self.srv.request("GET", "/healthz")
+        self.assertStatus(r, 200)
+        self.assertIn("application/json", r.headers.get("Content-Type", ""))
+        self.assertEqual(r.body.get("status"), "ok")
+        self.assertEqual(r.body.get("db"), "ok")
+
+    def get_metrics(self):
+        r = self.srv.request("GET", "/metrics")
+        if r.status == 401:
+            r = self.srv.request("GET", "/metrics", token=self.c.t("admin"))
+        self.assertStatus(r, 200)
+        self.assertTrue((r.headers.get("Content-Type") or "").startswith("text/plain"),
+                        r.headers.get("Content-Type"))
+        return r.body
+
+    def test_metrics(self):
+        self.create()
+        self.create()
+        self.dispatched("D1")
+        self.get("/tickets", "sup1")
+        self.get("/tickets/20200101999999", "sup1")
+        text = self.get_metrics()
+        reqs = metric_lines(text, "rexian_http_requests_total")
+        self.assertTrue(reqs, "no rexian_http_requests_total samples:\n" + text[:2000])
+        for labels in reqs:
+            for lab in ("route=", "method=", "status="):
+                self.assertIn(lab, labels)
+        self.assertTrue(any('status="404"' in k for k in reqs), reqs)
+        self.assertTrue(any('method="POST"' in k for k in reqs), reqs)
+        tickets = metric_lines(text, "rexian_tickets")
+        self.assertIn('{status="registered"}', tickets, text[:3000])
+        self.assertEqual(tickets['{status="registered"}'], 2)
+        self.assertEqual(tickets.get('{status="dispatched"}'), 1)
+        hist = metric_lines(text, "rexian_http_request_duration_seconds_bucket")
+        self.assertTrue(hist, "no duration histogram")
+        self.assertTrue(any('le="+Inf"' in k for k in hist))
+        self.assertIn("# TYPE rexian_http_requests_total counter", text)
+
+    def test_access_log_json_lines(self):
+        self.srv.request("GET", "/healthz", headers={"X-Request-Id": "access-log-probe-1"})
+        found = None
+        for _ in range(40):
+            with open(self.srv.stderr_path, "rb") as f:
+                lines = f.read().decode("utf-8", "replace").splitlines()
+            for line in lines:
+                if "access-log-probe-1" in line or "/healthz" in line:
+                    try:
+                        found = json.loads(line)
+                    except ValueError:
+                        continue
+            if found:
+                break
+            time.sleep(0.05)
+        self.assertIsInstance(found, dict, "no JSON access log line for /healthz on stderr")
+
+    def test_cli(self):
+        # migrate is idempotent.
+        self.assertEqual(self.srv.cli("migrate", "--db", self.srv.db).returncode, 0)
+        # user add refuses what the API refuses.
+        r = self.srv.cli("user", "add", "--db", self.srv.db, "--username", "clix",
+                         "--password", PASSWORD, "--role", "handler")
+        self.assertNotEqual(r.returncode, 0, "handler without --unit")
+        r = self.srv.cli("user", "add", "--db", self.srv.db, "--username", "agent1",
+                         "--password", PASSWORD, "--role", "agent")
+        self.assertNotEqual(r.returncode, 0, "duplicate username")
+        r = self.srv.cli("user", "add", "--db", self.srv.db, "--username", "cli_h",
+                         "--password", PASSWORD, "--role", "handler", "--unit", "S2",
+                         "--name", "命令行承办人")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        tok = self.srv.login("cli_h", PASSWORD)
+        me = self.srv.request("GET", "/auth/me", token=tok).body["user"]
+        self.assertEqual((me["role"], me["unit_id"], me["name"]),
+                         ("handler", self.c.unit["S2"], "命令行承办人"))
+        self.assertNotEqual(self.srv.cli("frobnicate").returncode, 0)
+
+
+class EnvTest(ServerTestCase):
+    city = False
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = Server(use_env=True)
+        cls.c = None
+
+    def test_env_stands_in_for_flags(self):
+        r = self.srv.request("GET", "/healthz")
+        self.assertStatus(r, 200)
+        tok = self.srv.admin_token()
+        self.assertStatus(self.srv.request("GET", "/auth/me", token=tok), 200)
+        self.assertTrue(os.path.exists(self.srv.db))
+
+
+class ZoneTest(ServerTestCase):
+    server_flags = {"tz": "UTC"}
+    city = False
+
+    def test_tz_flag(self):
+        r = self.srv.cli("user", "add", "--db", self.srv.db, "--username", "agent_utc",
+                         "--password", PASSWORD, "--role", "agent")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        tok = self.srv.login("agent_utc", PASSWORD)
+        r = self.srv.request("POST", "/tickets", {"channel": "web", "type": "consult",
+                                                  "title": "时区", "content": "x"}, token=tok)
+        self.assertStatus(r, 201)
+        created = r.body["created_at"]
+        self.assertTrue(created.endswith("Z") or created.endswith("+00:00"), created)
+        self.assertEqual(r.body["number"][:8], parse_time(created).strftime("%Y%m%d"))
+
+    def test_unknown_zone_refused(self):
+        with self.assertRaises(ServerError):
+            s = Server(tz="Mars/Olympus_Mons")
+            s.cleanup()
+
+
+class DemoTest(unittest.TestCase):
+
+    def test_demo_city(self):
+        srv = Server()
+        try:
+            srv.stop()
+            r = srv.cli("demo", "--db", srv.db, "--tickets", "30", timeout=300)
+            if r.returncode != 0 and "unknown command" in (r.stderr + r.stdout).lower():
+                self.skipTest("rexian demo not there yet")
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            r = srv.cli("user", "add", "--db", srv.db, "--username", "demo_sup",
+                        "--password", PASSWORD, "--role", "supervisor")
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            srv.start()
+            tok = srv.login("demo_sup", PASSWORD)
+            seen, after = [], None
+            while True:
+                q = "/tickets?limit=200" + ("&after=" + urlquote(after) if after else "")
+                lr = srv.request("GET", q, token=tok)
+                self.assertEqual(lr.status, 200, lr)
+                seen += lr.body["items"]
+                after = lr.body["next"]
+                if not after:
+                    break
+            self.assertGreaterEqual(len(seen), 30)
+            self.assertEqual(len({t["number"] for t in seen}), len(seen))
+            for t in seen[:5]:
+                g = srv.request("GET", "/tickets/" + t["number"], token=tok)
+                self.assertEqual(g.status, 200, g)
+                ev = srv.request("GET", "/tickets/%s/events" % t["number"], token=tok)
+                self.assertEqual(ev.status, 200, ev)
+                self.assertEqual(ev.body["items"][0]["action"], "create")
+            units = srv.request("GET", "/units", token=tok).body["items"]
+            self.assertTrue(units)
+            rc = srv.stop()
+            self.assertEqual(rc, 0)
+            self.assertEqual(srv.sanitizer_reports(), [], srv.sanitizer_excerpt())
+        finally:
+            reports = srv.sanitizer_reports()
+            srv.cleanup()
+            self.assertEqual(reports, [])
+
+
+if __name__ == "__main__":
+    unittest.main()
