@@ -36,11 +36,22 @@ static const struct route routes[] = {
 };
 #define N_ROUTES (sizeof routes / sizeof routes[0])
 
+/* Metric labels name a route by its pattern with ":name" placeholders
+   (/api/v1/tickets/:number), which label parsers take without fuss. */
 const char *const *api_route_names(size_t *n)
 {
+    static char buf[N_ROUTES][96];
     static const char *names[N_ROUTES];
-    for (size_t i = 0; i < N_ROUTES; i++)
-        names[i] = routes[i].pattern;
+    for (size_t i = 0; i < N_ROUTES; i++) {
+        size_t o = 0;
+        for (const char *p = routes[i].pattern; *p && o + 1 < sizeof buf[i]; p++)
+            if (*p == '{')
+                buf[i][o++] = ':';
+            else if (*p != '}')
+                buf[i][o++] = *p;
+        buf[i][o] = '\0';
+        names[i] = buf[i];
+    }
     *n = N_ROUTES;
     return names;
 }

@@ -50,6 +50,7 @@ static json_t *sla_of(const struct ticket *t, int64_t now)
         start = t->dispatched_at, due = t->sign_due;
         break;
     case ST_PROCESSING:
+    case ST_RETURNED:
         start = t->dispatched_at, due = t->reply_due;
         break;
     case ST_REPLIED:

@@ -68,7 +68,7 @@ void h_tickets_create(struct request *r)
     }
     in.channel = ch;
     in.type = ty;
-    in.urgency = ur;
+    in.urgency = ur < 0 ? URG_NORMAL : ur;
     in.anonymous = anon == 1;
     in.confidential = conf == 1;
     in.has_location = has_lat;

@@ -18,8 +18,11 @@ static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                  0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
 #define N_BUCKETS (sizeof buckets / sizeof buckets[0])
 
+static const char *const methods[] = {"GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OTHER"};
+#define N_METHODS (sizeof methods / sizeof methods[0])
+
 struct route_stats {
-    atomic_ullong count[N_STATUS + 1];
+    atomic_ullong count[N_METHODS][N_STATUS + 1];
     atomic_ullong bucket[N_BUCKETS + 1]; /* last = +Inf */
     atomic_ullong sum_us;
 };
@@ -34,8 +37,11 @@ void metrics_init(const char *const *route_names, size_t n)
     n_names = n < MAX_ROUTES ? n : MAX_ROUTES;
 }
 
-void metrics_observe(int route, unsigned status, double seconds)
+void metrics_observe(int route, unsigned method, unsigned status, double seconds)
 {
+    size_t mi = 0;
+    while (mi < N_METHODS - 1 && !(method & (1u << mi)))
+        mi++;
     size_t ri = route >= 0 && (size_t)route < n_names ? (size_t)route : MAX_ROUTES;
     struct route_stats *st = &stats[ri];
     size_t si = OTHER_STATUS;
@@ -44,7 +50,7 @@ void metrics_observe(int route, unsigned status, double seconds)
             si = i;
             break;
         }
-    atomic_fetch_add_explicit(&st->count[si], 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&st->count[mi][si], 1, memory_order_relaxed);
     size_t b = 0;
     while (b < N_BUCKETS && seconds > buckets[b])
         b++;
@@ -100,17 +106,21 @@ int metrics_render(const char *extra, char **out, size_t *len)
         if (r >= n_names && r != MAX_ROUTES)
             continue;
         const char *name = r == MAX_ROUTES ? "unmatched" : names[r];
-        for (size_t s = 0; s <= N_STATUS; s++) {
-            unsigned long long v = atomic_load(&stats[r].count[s]);
-            if (!v)
-                continue;
-            if (s == OTHER_STATUS)
-                bprintf(&b, "rexian_http_requests_total{route=\"%s\",status=\"other\"} %llu\n",
-                        name, v);
-            else
-                bprintf(&b, "rexian_http_requests_total{route=\"%s\",status=\"%u\"} %llu\n", name,
-                        statuses[s], v);
-        }
+        for (size_t m = 0; m < N_METHODS; m++)
+            for (size_t s = 0; s <= N_STATUS; s++) {
+                unsigned long long v = atomic_load(&stats[r].count[m][s]);
+                if (!v)
+                    continue;
+                char st[16];
+                if (s == OTHER_STATUS)
+                    snprintf(st, sizeof st, "other");
+                else
+                    snprintf(st, sizeof st, "%u", statuses[s]);
+                bprintf(&b,
+                        "rexian_http_requests_total{route=\"%s\",method=\"%s\",status=\"%s\"} "
+                        "%llu\n",
+                        name, methods[m], st, v);
+            }
     }
     bprintf(&b, "# HELP rexian_http_request_duration_seconds Time to answer, by route.\n"
                 "# TYPE rexian_http_request_duration_seconds histogram\n");

@@ -12,8 +12,9 @@
 /* Names the routes (by index) once at start-up; index -1 is "unmatched". */
 void metrics_init(const char *const *route_names, size_t n);
 
-/* Counts one answered request of route `route` (or -1) with `status`, taking `seconds`. */
-void metrics_observe(int route, unsigned status, double seconds);
+/* Counts one answered request of route `route` (or -1), `method` (an enum
+   http_method flag) and `status`, taking `seconds`. */
+void metrics_observe(int route, unsigned method, unsigned status, double seconds);
 
 /*
  * Appends the metrics in Prometheus text format to a malloc'd buffer

@@ -118,7 +118,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     double ms = (double)(time_mono_ns() - r->start_ns) / 1e6;
     if (!r->replied)
         r->status = 0; /* the client went away before an answer */
-    metrics_observe(r->route_index, r->status, ms / 1000.0);
+    metrics_observe(r->route_index, r->method, r->status, ms / 1000.0);
     if (s->cfg.access_log)
         access_log(r, ms);
     request_free(r);

@@ -169,6 +169,7 @@ static int conn_open(struct store *s, struct store_conn **out, char *err, size_t
         free(c);
         return STORE_ERROR;
     }
+    sqlite3_extended_result_codes(c->db, 1);
     sqlite3_busy_timeout(c->db, 5000);
     static const char *const pragmas =
         "PRAGMA journal_mode=WAL;"

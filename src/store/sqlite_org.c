@@ -71,6 +71,7 @@ static int read_one(struct store_conn *c, sqlite3_stmt *st, row_reader read, voi
 static int read_unit(sqlite3_stmt *st, void *rec)
 {
     struct unit *u = rec;
+    memset(u, 0, sizeof *u);
     int oom = 0;
     u->id = sqlite3_column_int64(st, 0);
     u->code = sq_col_text(st, 1, &oom);
@@ -231,6 +232,7 @@ void store_free_units(struct unit *a, size_t n)
 static int read_category(sqlite3_stmt *st, void *rec)
 {
     struct category *k = rec;
+    memset(k, 0, sizeof *k);
     int oom = 0;
     k->id = sqlite3_column_int64(st, 0);
     k->code = sq_col_text(st, 1, &oom);
@@ -379,6 +381,7 @@ void store_free_categories(struct category *a, size_t n)
 static int read_user(sqlite3_stmt *st, void *rec)
 {
     struct user *u = rec;
+    memset(u, 0, sizeof *u);
     int oom = 0;
     u->id = sqlite3_column_int64(st, 0);
     u->username = sq_col_text(st, 1, &oom);

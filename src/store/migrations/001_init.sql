@@ -115,10 +115,12 @@ CREATE TABLE tickets (
     due_key          INTEGER GENERATED ALWAYS AS (
                          CASE status WHEN 'dispatched' THEN sign_due
                                      WHEN 'processing' THEN reply_due
+                                     WHEN 'returned' THEN reply_due
                                      WHEN 'replied' THEN callback_due END) VIRTUAL,
     start_key        INTEGER GENERATED ALWAYS AS (
                          CASE status WHEN 'dispatched' THEN dispatched_at
                                      WHEN 'processing' THEN dispatched_at
+                                     WHEN 'returned' THEN dispatched_at
                                      WHEN 'replied' THEN replied_at END) VIRTUAL
 ) STRICT;
 CREATE INDEX tickets_created ON tickets(created_at, id);
