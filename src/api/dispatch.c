@@ -81,6 +81,16 @@ static int authenticate(struct request *r)
             return -1;
         }
         r->authed = true;
+        /* CSRF: a browser sends the cookie on its own, but a cross-site page
+           cannot add a custom header without a CORS preflight we never
+           grant. So a cookie-authenticated write must carry X-Requested-With. */
+        bool by_cookie = !request_header(r, "Authorization");
+        const char *xrw = request_header(r, "X-Requested-With");
+        if (by_cookie && r->method != HM_GET && r->method != HM_HEAD && (!xrw || !*xrw)) {
+            reply_error(r, 403, "forbidden",
+                        "a cookie-authenticated write needs the X-Requested-With header", NULL);
+            return -1;
+        }
         return 0;
     }
     if (key) {

@@ -31,7 +31,7 @@ void h_tickets_create(struct request *r)
                  "consult, help, complaint, report, suggestion, praise", &ty) ||
         jin_enum(r, b, "urgency", "urgency", false, urgency_parse, "normal, urgent, emergency",
                  &ur) ||
-        jin_string(r, b, "title", "title", true, 600, &in.title) ||
+        jin_string(r, b, "title", "title", true, 800, &in.title) ||
         jin_string(r, b, "content", "content", true, 8000, &in.content) ||
         jin_string(r, b, "address", "address", false, 500, &in.address) ||
         jin_string(r, b, "area", "area", false, 32, &in.area) ||

@@ -300,7 +300,7 @@ static int return_flow(struct demo *d, struct life *l, enum goal g)
     TRY(step(d, l, handler(d, l->unit), ACT_RETURN, &a,
              handler_time(d, l, l->at + demo_between(&d->rng, 20 * MIN_MS, 20 * HOUR_MS))));
     if (g == G_RETURNED)
-        return urges(d, l, d->now, 0.3) < 0 ? -1 : STOP;
+        return urges(d, l, d->now, 0.25) < 0 ? -1 : STOP;
     int64_t at = l->at + demo_between(&d->rng, 10 * MIN_MS, 5 * HOUR_MS);
     if (demo_chance(&d->rng, 0.3)) {
         action_args_init(&a);
@@ -331,7 +331,7 @@ static int dispatch_phase(struct demo *d, struct life *l, enum goal g)
         l->unit = l->street;
     }
     if (g == G_DISPATCHED)
-        return urges(d, l, d->now, 0.4) < 0 ? -1 : STOP;
+        return urges(d, l, d->now, 0.3) < 0 ? -1 : STOP;
     if (l->t.status == ST_DISPATCHED) {
         action_args_init(&a);
         int64_t at = handler_time(d, l, within(d, l->at, l->t.sign_due, 0.06));
@@ -341,8 +341,8 @@ static int dispatch_phase(struct demo *d, struct life *l, enum goal g)
     return 0;
 }
 
-/* The reply a unit writes for this ticket. */
-static void reply_text(struct demo *d, struct life *l, char *out, size_t outlen)
+/* The reply a unit writes for this ticket, having reached the citizen or not. */
+static void reply_text(struct demo *d, struct life *l, bool contacted, char *out, size_t outlen)
 {
     char body[TEXT], answer[TEXT];
     const char *tmpl = demo_categories[l->cat].reply;
@@ -362,7 +362,9 @@ static void reply_text(struct demo *d, struct life *l, char *out, size_t outlen)
     demo_expand(demo_pick(&d->rng, demo_reply_openers), &l->slots, answer, sizeof answer);
     n = snprintf(out, outlen, "%s%s", answer, body);
     if (n > 0 && (size_t)n < outlen && tmpl != demo_consult_reply)
-        snprintf(out + n, outlen - (size_t)n, "%s", demo_pick(&d->rng, demo_reply_closers));
+        snprintf(out + n, outlen - (size_t)n, "%s",
+                 contacted ? demo_pick(&d->rng, demo_reply_closers)
+                           : "多次电话联系市民未接通，已通过短信告知办理结果。");
 }
 
 /* Processing: maybe a co-unit's comment and an extension, then the reply (or STOP). */
@@ -378,16 +380,16 @@ static int processing_phase(struct demo *d, struct life *l, enum goal g)
                  office_time(d, l->at + demo_between(&d->rng, HOUR_MS, 2 * DAY_MS))));
     }
     if (g == G_PROCESSING)
-        return urges(d, l, d->now, 0.35) < 0 ? -1 : STOP;
+        return urges(d, l, d->now, 0.3) < 0 ? -1 : STOP;
     if (g == G_EXTENSION || demo_chance(&d->rng, 0.06)) {
         action_args_init(&a);
-        int64_t base = l->t.reply_due > l->at ? l->t.reply_due : l->at;
+        int64_t asked = handler_time(d, l, within(d, l->at, l->t.reply_due, 0.0));
+        int64_t base = l->t.reply_due > asked ? l->t.reply_due : asked;
         struct local_time lt;
         time_to_local(base + demo_between(&d->rng, 4, 15) * DAY_MS, &lt);
         a.until = time_from_local(lt.year, lt.month, lt.day, 17, 30, 0);
         a.reason = demo_pick(&d->rng, demo_extension_reasons);
-        TRY(step(d, l, handler(d, l->unit), ACT_REQUEST_EXTENSION, &a,
-                 handler_time(d, l, within(d, l->at, l->t.reply_due, 0.0))));
+        TRY(step(d, l, handler(d, l->unit), ACT_REQUEST_EXTENSION, &a, asked));
         if (g == G_EXTENSION)
             return STOP;
         action_args_init(&a);
@@ -401,10 +403,10 @@ static int processing_phase(struct demo *d, struct life *l, enum goal g)
     }
     action_args_init(&a);
     int64_t at = handler_time(d, l, within(d, l->at, l->t.reply_due, 0.08));
-    TRY(urges(d, l, at, 0.15));
-    reply_text(d, l, text, sizeof text);
+    TRY(urges(d, l, at, 0.1));
+    a.contacted = l->tp->type == TT_CONSULT || demo_chance(&d->rng, 0.93);
+    reply_text(d, l, a.contacted, text, sizeof text);
     a.reply = text;
-    a.contacted = demo_chance(&d->rng, 0.93);
     if (a.contacted && demo_chance(&d->rng, 0.7))
         a.contacted_at = at - (at - l->at) / (2 + (int64_t)demo_below(&d->rng, 6));
     TRY(step(d, l, handler(d, l->unit), ACT_REPLY, &a, at));
@@ -428,6 +430,8 @@ static int callback_phase(struct demo *d, struct life *l, int round)
     a.resolved = sat == SAT_UNSATISFIED ? demo_chance(&d->rng, 0.2) : demo_chance(&d->rng, 0.93);
     if (sat == SAT_SATISFIED && demo_chance(&d->rng, 0.5))
         a.note = demo_pick(&d->rng, demo_callback_notes);
+    else if (sat == SAT_BASICALLY_SATISFIED && demo_chance(&d->rng, 0.5))
+        a.note = "市民表示基本认可，希望后续加强管理。";
     else if (sat == SAT_UNREACHABLE)
         a.note = "三次电话回访均无人接听。";
     else if (sat == SAT_UNSATISFIED)
@@ -477,7 +481,7 @@ static int live(struct demo *d, struct life *l, enum goal g)
         }
         break;
     case G_REGISTERED:
-        rc = urges(d, l, d->now, 0.3);
+        rc = urges(d, l, d->now, 0.25);
         break;
     default:
         rc = dispatch_phase(d, l, g);
@@ -500,10 +504,10 @@ static enum goal pick_goal(struct demo *d, int64_t age)
         double share[G__COUNT];
     } ages[] = {
         /*        reg  disp  proc  ext  ret  repl closed merged */
-        {3, {20, 25, 27, 2, 5, 8, 10, 3}},
-        {14, {6, 12, 28, 3, 4, 18, 26, 3}},
-        {30, {3, 8, 20, 2, 3, 14, 47, 3}},
-        {INT64_MAX / DAY_MS, {1, 5, 12, 1.5, 3, 8, 66, 3.5}},
+        {3, {24, 25, 23, 2, 5, 8, 10, 3}},
+        {14, {9, 12, 22, 3, 4, 18, 29, 3}},
+        {30, {5, 8, 14, 2, 3, 14, 51, 3}},
+        {INT64_MAX / DAY_MS, {2, 5, 8, 1.5, 3, 8, 69, 3.5}},
     };
     size_t i = 0;
     double p = demo_real(&d->rng) * 100, sum = 0;

@@ -613,7 +613,7 @@ const char *const demo_reopen_reasons[] = {
 
 const char *const demo_callback_notes[] = {
     "市民表示问题已解决，对办理结果满意。",
-    "市民表示已得到答复，基本认可。",
+    "市民表示已经得到满意答复。",
     "市民认可承办单位的处理。",
     "市民表示工作人员态度很好。",
     NULL,
@@ -640,9 +640,9 @@ const char *const demo_subdispatch_notes[] = {
 };
 
 const char *const demo_reply_openers[] = {
-    "接到工单后，{U}高度重视，立即安排专人办理。",
-    "{U}收到交办事项后，于当日与市民取得联系。",
-    "经{U}调查核实，现答复如下：",
+    "接到工单后，我单位高度重视，立即安排专人办理。",
+    "收到交办事项后，我单位于当日与市民取得联系。",
+    "经调查核实，现答复如下：",
     "",
     NULL,
 };
@@ -650,14 +650,14 @@ const char *const demo_reply_openers[] = {
 const char *const demo_reply_closers[] = {
     "已电话告知市民办理结果，市民表示认可。",
     "工作人员已将处理情况反馈市民。",
-    "下一步我单位将加强巡查，防止问题反弹。",
+    "下一步我单位将持续跟踪，防止问题反弹。",
     "如有其他问题，市民可再次拨打12345热线反映。",
     NULL,
 };
 
 const char *demo_consult_reply = "{U}已电话联系市民并作出解答：{A}";
 const char *demo_suggestion_reply =
-    "感谢市民提出的宝贵建议。{U}已认真研究，将结合{S}实际情况纳入下一步工作计划统筹"
+    "感谢市民提出的宝贵建议。{U}已认真研究，将结合辖区实际情况纳入下一步工作计划统筹"
     "考虑，并已电话向市民说明。";
 const char *demo_praise_reply =
     "感谢市民对我单位工作的肯定，{U}已将表扬转达相关工作人员，今后将继续做好服务工作。";

@@ -19,6 +19,7 @@ LeakSanitizer and UBSan reports, and ServerTestCase fails the test (and the
 class) when one appears.
 """
 
+import atexit
 import http.client
 import json
 import os
@@ -50,11 +51,39 @@ SANITIZER_PATTERNS = (
 SHANGHAI = timezone(timedelta(hours=8))
 
 
+_BIN_COPY = None
+
+
 def binary():
+    """The binary under test. REXIAN_BIN (default build/asan/rexian, relative
+    to the repository) is copied once per run, after it has stopped changing,
+    so that a rebuild during the run cannot pull it from under the tests."""
+    global _BIN_COPY
     path = os.environ.get("REXIAN_BIN", "build/asan/rexian")
     if not os.path.isabs(path):
         path = os.path.join(REPO, path)
-    return path
+    if _BIN_COPY is not None and os.path.exists(_BIN_COPY):
+        return _BIN_COPY
+    if not os.path.exists(path):
+        return path
+    last = None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            st = os.stat(path)
+            sig = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            sig = None
+        if sig is not None and sig == last and time.time() - st.st_mtime > 1.0:
+            break
+        last = sig
+        time.sleep(0.5)
+    d = tempfile.mkdtemp(prefix="rexian-bin-")
+    copy = os.path.join(d, "rexian")
+    shutil.copy2(path, copy)
+    atexit.register(shutil.rmtree, d, True)
+    _BIN_COPY = copy
+    return copy
 
 
 def free_port():
@@ -116,7 +145,7 @@ class Response(tuple):
 class Server:
     """One rexian server on a private database in a temporary directory."""
 
-    def __init__(self, db_path=None, admin=True, use_env=False, **flags):
+    def __init__(self, db_path=None, admin=True, use_env=False, start=True, **flags):
         self.bin = binary()
         if not os.path.exists(self.bin):
             raise ServerError("no rexian binary at %s (set REXIAN_BIN)" % self.bin)
@@ -136,7 +165,8 @@ class Server:
                          "--password", ADMIN_PASSWORD, "--role", "admin", "--name", "管理员")
             if r.returncode != 0 and db_path is None:
                 raise ServerError("user add admin failed (%d): %s" % (r.returncode, r.stderr))
-        self.start()
+        if start:
+            self.start()
 
     # ---- processes -------------------------------------------------------
 

@@ -244,6 +244,33 @@ class UsersTest(ServerTestCase):
         self.assertEqual(self.get("/users/%d" % c.user["agent1"]["id"], "admin")
                          .body["role"], "agent")
 
+    def test_patch_role_and_unit(self):
+        c = self.c
+        r = self.post({"username": "mover", "password": PASSWORD, "role": "handler",
+                       "unit_id": c.unit["B1"]})
+        self.assertStatus(r, 201)
+        uid = r.body["id"]
+        path = "/users/%d" % uid
+        # Leaving the unit on a non-handler is refused.
+        r = self.req("PATCH", path, {"role": "agent"}, who="admin")
+        self.assertError(r, 400, "invalid_argument", "unit_id")
+        r = self.req("PATCH", path, {"role": "agent", "unit_id": None}, who="admin")
+        self.assertStatus(r, 200)
+        self.assertEqual((r.body["role"], r.body["unit_id"]), ("agent", None))
+        r = self.req("PATCH", path, {"role": "handler", "unit_id": c.unit["S2"],
+                                     "name": "调岗"}, who="admin")
+        self.assertStatus(r, 200)
+        self.assertEqual((r.body["role"], r.body["unit_id"], r.body["name"]),
+                         ("handler", c.unit["S2"], "调岗"))
+        for body, field in (({"username": "renamed"}, "username"), ({"role": "god"}, "role"),
+                            ({"active": "no"}, "active"), ({"password": "short"}, "password"),
+                            ({"unit_id": 999999}, "unit_id"), ({"x": 1}, "x")):
+            r = self.req("PATCH", path, body, who="admin")
+            self.assertError(r, 400, "invalid_argument", field, msg=body)
+        g = self.get(path, "admin").body
+        self.assertEqual((g["username"], g["role"], g["unit_id"], g["active"]),
+                         ("mover", "handler", c.unit["S2"], True))
+
     def test_bad_values(self):
         for body, field in (
                 ({"username": "weak1", "password": "12345678", "role": "agent"}, "password"),

@@ -95,6 +95,7 @@ class AuthTest(ServerTestCase):
         self.assertError(self.srv.request("GET", "/auth/me",
                                           headers={"Cookie": "rexian_session=" + tok}), 401)
         self.assertError(self.srv.request("POST", "/auth/logout", token=tok), 401)
+        self.assertError(self.srv.request("POST", "/auth/logout"), 401, "unauthenticated")
         # Only that session ended.
         self.assertStatus(self.srv.request("GET", "/auth/me", token=other), 200)
 

@@ -33,6 +33,15 @@ class InputTest(ServerTestCase):
         self.assertEqual(self.count(), before + 1)
         self.assertEqual(t["citizen"]["phone"], "13812345678")
         self.assertEqual(t["urgency"], "normal")
+        t = self.create(lat=36.8, lng=118.25, area="370302", urgency="urgent",
+                        citizen={"name": "匿名", "phone": "13812345678", "anonymous": True,
+                                 "confidential": True})
+        g = self.ticket(t["number"])
+        self.assertEqual((g["lat"], g["lng"], g["area"], g["urgency"]),
+                         (36.8, 118.25, "370302", "urgent"))
+        self.assertEqual(g["citizen"], {"name": "匿名", "phone": "13812345678",
+                                        "anonymous": True, "confidential": True})
+        self.assertEqual(g["address"], "牡丹区西城街道幸福小区3号楼")
         # Minimal body: urgency defaults to normal, citizen optional.
         r = self.post_ticket({"channel": "web", "type": "consult", "title": "最少字段",
                               "content": "x"})

@@ -203,6 +203,10 @@ class ListsTest(ServerTestCase):
         r = self.get("/tickets?limit=1", "sup1")
         self.assertEqual(len(r.body["items"]), 1)
         self.assertIsNotNone(r.body["next"])
+        # A page that holds the rest says there is no next one.
+        r = self.get("/tickets?limit=%d" % len(self.t), "sup1")
+        self.assertEqual(len(r.body["items"]), len(self.t))
+        self.assertIsNone(r.body["next"], "no more items: next must be null")
 
     def test_bad_cursor(self):
         for bad in ("garbage", "!!!", "a" * 300, "%00"):

@@ -80,6 +80,7 @@ class WorkflowBase(ServerTestCase):
         for k in ("id", "at", "actor", "action", "from", "to", "note", "args"):
             self.assertIn(k, e, e)
         parse_time(e["at"])
+        self.assertIsInstance(e["args"], dict, e)
         if actor is not None:
             self.assertIsInstance(e["actor"], dict, e)
             self.assertEqual(e["actor"]["id"], self.c.user[actor]["id"], e)
@@ -165,6 +166,18 @@ class LifeTest(WorkflowBase):
         self.assertEqual(ats, sorted(ats), "events oldest first")
         # The handler reads the history too.
         self.assertEqual(len(self.events(n, "h_d1")), 5)
+
+    def test_who_may_create(self):
+        r = self.req("POST", "/tickets", {"channel": "web", "type": "help", "title": "督办员登记",
+                                          "content": "x"}, who="sup1")
+        self.assertStatus(r, 201)
+        self.assertEqual(set(r.body["allowed_actions"]), ALLOWED["registered"]["sup1"])
+        for who in ("h_d1", "admin"):
+            r = self.req("POST", "/tickets", {"channel": "web", "type": "help",
+                                              "title": "不该登记", "content": "x"}, who=who)
+            self.assertError(r, 403, "forbidden", msg=who)
+        titles = [t["title"] for t in self.all_items("sup1")]
+        self.assertNotIn("不该登记", titles)
 
     def test_deadlines_are_rfc3339_in_shanghai(self):
         t = self.dispatched("D1")
