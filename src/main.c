@@ -24,7 +24,7 @@
 enum opt_id {
     O_DB, O_LISTEN, O_THREADS, O_BODY_LIMIT, O_TZ, O_SESSION_TTL, O_ACCESS_LOG, O_CONN_LIMIT,
     O_PER_IP_LIMIT, O_TIMEOUT, O_CONFIG, O_TICKETS, O_SEED, O_USERNAME, O_PASSWORD, O_ROLE,
-    O_UNIT, O_NAME, O__COUNT
+    O_UNIT, O_NAME, O_WEB_ROOT, O__COUNT
 };
 static const struct {
     const char *name;
@@ -49,6 +49,7 @@ static const struct {
     [O_ROLE] = {"role", NULL, NULL},
     [O_UNIT] = {"unit", NULL, NULL},
     [O_NAME] = {"name", NULL, NULL},
+    [O_WEB_ROOT] = {"web-root", "REXIAN_WEB_ROOT", "web"},
 };
 
 static const char *flag_val[O__COUNT];
@@ -62,6 +63,7 @@ static void usage(FILE *f)
           "  serve      --db PATH [--listen HOST:PORT] [--threads N] [--body-limit BYTES]\n"
           "             [--tz ZONE] [--session-ttl SECONDS] [--access-log on|off]\n"
           "             [--conn-limit N] [--per-ip-limit N] [--timeout SECONDS] [--config FILE]\n"
+          "             [--web-root DIR]\n"
           "  migrate    --db PATH\n"
           "  demo       --db PATH [--tickets N] [--seed N]\n"
           "  user add   --db PATH --username U --password P --role ROLE [--unit CODE] [--name NAME]\n"
@@ -70,7 +72,7 @@ static void usage(FILE *f)
           "  backup     --db PATH FILE\n"
           "environment: REXIAN_DB, REXIAN_LISTEN, REXIAN_THREADS, REXIAN_BODY_LIMIT, REXIAN_TZ,\n"
           "  REXIAN_SESSION_TTL, REXIAN_ACCESS_LOG, REXIAN_CONN_LIMIT, REXIAN_PER_IP_LIMIT,\n"
-          "  REXIAN_TIMEOUT, REXIAN_CONFIG\n",
+          "  REXIAN_TIMEOUT, REXIAN_CONFIG, REXIAN_WEB_ROOT\n",
           f);
 }
 
@@ -371,6 +373,7 @@ static int cmd_serve(void)
     if (strcmp(al, "on") != 0 && strcmp(al, "off") != 0)
         return die("--access-log must be on or off, got '%s'", al);
     cfg.access_log = strcmp(al, "on") == 0;
+    cfg.web_root = opt(O_WEB_ROOT);
 
     struct store *s;
     int rc = open_store(&s, true);

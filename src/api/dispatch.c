@@ -9,6 +9,7 @@
 
 #include "api/api.h"
 #include "core/validate.h"
+#include "http/static.h"
 
 static const struct route routes[] = {
     {HM_GET | HM_HEAD, "/healthz", h_healthz, RF_PUBLIC},
@@ -152,6 +153,10 @@ void api_dispatch(struct request *r)
 {
     bool known = false;
     int i = router_match(routes, N_ROUTES, r, &known);
+    if (i < 0 && !known && (r->method & (HM_GET | HM_HEAD)) &&
+        strncmp(r->path, "/api/", 5) != 0 && strncmp(r->path, "/open311/", 9) != 0 &&
+        static_serve(r, r->cfg->web_root) == 0)
+        return;
     if (i < 0) {
         if (known)
             reply_error(r, 405, "method_not_allowed", "method not allowed here", NULL);

@@ -76,6 +76,25 @@ class UnitsTest(ServerTestCase):
             self.assertError(self.post(body), 400, "invalid_argument", field, msg=body)
         self.assertEqual(len(self.get("/units", "admin").body["items"]), before)
 
+    def test_patch_is_all_or_nothing(self):
+        c = self.c
+        path = "/units/%d" % c.unit["S2"]
+        before = self.get(path, "admin").body
+        for body, field in (({"name": "改名", "kind": "bogus"}, "kind"),
+                            ({"name": "改名", "code": "bad code"}, "code"),
+                            ({"name": "改名", "parent_id": 999999}, "parent_id"),
+                            ({"name": "改名", "active": "yes"}, "active"),
+                            ({"name": "改名", "unknown": 1}, "unknown"),
+                            ({"name": ""}, "name")):
+            r = self.req("PATCH", path, body, who="admin")
+            self.assertError(r, 400, "invalid_argument", field, msg=body)
+        self.assertEqual(self.get(path, "admin").body, before)
+        r = self.req("PATCH", path, {"name": "改名", "code": "S1"}, who="admin")
+        self.assertError(r, 409, "conflict")
+        self.assertEqual(self.get(path, "admin").body, before)
+        self.assertError(self.req("PATCH", path, None, who="admin", raw=b"{oops"), 400,
+                         "invalid_json")
+
     def test_no_cycles(self):
         c = self.c
         r = self.req("PATCH", "/units/%d" % c.unit["D1"], {"parent_id": c.unit["S1"]},
@@ -168,6 +187,13 @@ class CategoriesTest(ServerTestCase):
     def test_duplicate_code(self):
         r = self.post({"code": "CITY", "name": "重复"})
         self.assertError(r, 409, "conflict")
+        path = "/categories/%d" % self.c.cat["BUS"]
+        before = self.get(path, "admin").body
+        r = self.req("PATCH", path, {"code": "TRAF", "name": "改"}, who="admin")
+        self.assertError(r, 409, "conflict")
+        r = self.req("PATCH", path, {"name": "改", "default_unit_id": 999999}, who="admin")
+        self.assertError(r, 400, "invalid_argument", "default_unit_id")
+        self.assertEqual(self.get(path, "admin").body, before)
 
     def test_bad_values(self):
         for body, field in (({"code": "bad code", "name": "x"}, "code"),
@@ -270,6 +296,10 @@ class UsersTest(ServerTestCase):
         g = self.get(path, "admin").body
         self.assertEqual((g["username"], g["role"], g["unit_id"], g["active"]),
                          ("mover", "handler", c.unit["S2"], True))
+        # A refused PATCH changes nothing, not even the valid part.
+        r = self.req("PATCH", path, {"name": "不该改", "role": "god"}, who="admin")
+        self.assertError(r, 400, "invalid_argument", "role")
+        self.assertEqual(self.get(path, "admin").body["name"], "调岗")
 
     def test_bad_values(self):
         for body, field in (

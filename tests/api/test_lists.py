@@ -219,7 +219,10 @@ class ListsTest(ServerTestCase):
                          ("type=bogus", "type"), ("channel=fax", "channel"),
                          ("sort=oldest", "sort"), ("from=yesterday", "from"),
                          ("to=2026-13-45", "to"), ("unit_id=abc", "unit_id"),
-                         ("category_id=x", "category_id"), ("sla=red", "sla")):
+                         ("category_id=x", "category_id"), ("sla=red", "sla"),
+                         ("from=99999-01-01", "from"), ("to=2026-02-30", "to"),
+                         ("limit=4294967298", "limit"), ("unit_id=18446744073709551617",
+                                                         "unit_id")):
             r = self.get("/tickets?" + q, "sup1")
             self.assertError(r, 400, "invalid_argument", field, msg=q)
 

@@ -1,9 +1,13 @@
 """Operations: restart and SIGTERM, /healthz, /metrics, the command line,
 REXIAN_DB / REXIAN_LISTEN, --tz, the access log, the demo city."""
 
+import http.client
 import json
 import os
 import re
+import socket
+import sqlite3
+import threading
 import time
 import unittest
 
@@ -72,6 +76,73 @@ class RestartTest(ServerTestCase):
             self.assertEqual(self.srv.restart(), 0)
         self.assertStatus(self.get("/auth/me", "sup1"), 200)
         self.assertEqual(self.srv.sanitizer_reports(), [])
+
+
+    def test_sigterm_with_open_connections(self):
+        # An idle kept-alive connection, a half-sent request and a half-sent body
+        # must not keep the server from stopping cleanly.
+        socks = []
+        try:
+            idle = http.client.HTTPConnection("127.0.0.1", self.srv.port, timeout=10)
+            idle.request("GET", "/healthz")
+            idle.getresponse().read()
+            s1 = socket.create_connection(("127.0.0.1", self.srv.port), timeout=10)
+            s1.sendall(b"GET /api/v1/tickets HTTP/1.1\r\nHost: x\r\n")
+            s2 = socket.create_connection(("127.0.0.1", self.srv.port), timeout=10)
+            s2.sendall(b"POST /api/v1/tickets HTTP/1.1\r\nHost: x\r\n"
+                       b"Content-Type: application/json\r\nContent-Length: 1000\r\n"
+                       b"Authorization: Bearer " + self.c.t("agent1").encode() +
+                       b"\r\n\r\n{\"title\":")
+            socks = [idle, s1, s2]
+            time.sleep(0.2)
+            self.assertEqual(self.srv.restart(), 0)
+        finally:
+            for s in socks:
+                s.close()
+        self.assertStatus(self.get("/auth/me", "agent1"), 200)
+        self.assertEqual(self.all_items("sup1", "status=registered") and 0, 0)
+
+    def test_sigterm_under_load(self):
+        stop = threading.Event()
+        answered = []
+
+        def hammer(i):
+            while not stop.is_set():
+                try:
+                    if i % 2:
+                        r = self.srv.request("GET", "/tickets?limit=20",
+                                             token=self.c.t("sup1"), timeout=10)
+                    else:
+                        r = self.srv.request("POST", "/tickets",
+                                             {"channel": "web", "type": "help",
+                                              "title": "负载 %d" % i, "content": "x"},
+                                             token=self.c.t("agent1"), timeout=10)
+                    answered.append(r.status)
+                except (OSError, http.client.HTTPException):
+                    pass
+
+        threads = [threading.Thread(target=hammer, args=(i,)) for i in range(6)]
+        for th in threads:
+            th.start()
+        try:
+            for _ in range(100):
+                if len(answered) >= 20:
+                    break
+                time.sleep(0.05)
+            rc = self.srv.stop()
+        finally:
+            stop.set()
+            for th in threads:
+                th.join()
+        self.assertEqual(rc, 0, "SIGTERM under load")
+        self.assertTrue(answered)
+        self.assertTrue(all(s in (200, 201, 503) for s in answered), set(answered))
+        self.assertEqual(self.srv.sanitizer_reports(), [], self.srv.sanitizer_excerpt())
+        self.srv.start()
+        # Every acknowledged ticket is there after the restart.
+        created = sum(1 for s in answered if s == 201)
+        titles = [t["title"] for t in self.all_items("sup1") if t["title"].startswith("负载")]
+        self.assertGreaterEqual(len(titles), created)
 
 
 class OpsTest(ServerTestCase):
@@ -156,6 +227,35 @@ class OpsTest(ServerTestCase):
         self.assertEqual((me["role"], me["unit_id"], me["name"]),
                          ("handler", self.c.unit["S2"], "命令行承办人"))
         self.assertNotEqual(self.srv.cli("frobnicate").returncode, 0)
+
+
+class BusyTest(ServerTestCase):
+    """The database held by another process: 503 unavailable, nothing half-done."""
+    city = False
+
+    def test_locked_database(self):
+        srv = self.srv
+        tok = srv.admin_token()
+        self.assertStatus(srv.request("POST", "/units", {"code": "U1", "name": "一",
+                                                         "kind": "bureau"}, token=tok), 201)
+        db = sqlite3.connect(srv.db, timeout=1, isolation_level=None)
+        try:
+            db.execute("BEGIN EXCLUSIVE")
+            r = srv.request("POST", "/units", {"code": "U2", "name": "二", "kind": "bureau"},
+                            token=tok, timeout=120)
+            if r.status != 201:
+                self.assertError(r, 503, "unavailable")
+            # Reads still work (WAL).
+            self.assertStatus(srv.request("GET", "/units", token=tok, timeout=120), 200)
+        finally:
+            db.execute("ROLLBACK")
+            db.close()
+        r = srv.request("POST", "/units", {"code": "U3", "name": "三", "kind": "bureau"},
+                        token=tok)
+        self.assertStatus(r, 201)
+        codes = [u["code"] for u in srv.request("GET", "/units", token=tok).body["items"]]
+        self.assertIn("U1", codes)
+        self.assertIn("U3", codes)
 
 
 class EnvTest(ServerTestCase):

@@ -284,8 +284,10 @@ class LifeTest(WorkflowBase):
                      until=fmt_time((due - timedelta(hours=1)).astimezone(SHANGHAI)),
                      reason="x")
         self.assertError(r, 400, "invalid_argument", "until")
-        r = self.act("h_d1", n, "request_extension", until="next week", reason="x")
-        self.assertError(r, 400, "invalid_argument", "until")
+        for bad in ("next week", "2026-02-30T10:00:00+08:00", "2026-12-01T25:00:00+08:00",
+                    "99999-01-01T00:00:00Z", "2026-12-01T10:00:00", "", 1767225600000):
+            r = self.act("h_d1", n, "request_extension", until=bad, reason="x")
+            self.assertError(r, 400, "invalid_argument", "until", msg=bad)
         # Approve / refuse need a pending request.
         r = self.act("sup1", n, "approve_extension")
         self.assertError(r, (400, 409))
@@ -469,6 +471,10 @@ class RulesTest(WorkflowBase):
         self.assertError(r, 409, "conflict")
         r = self.act("h_d1", n, "accept", version=t["version"] + 1)
         self.assertError(r, 409, "conflict")
+        # Versions that only match after truncation to 32 bits must not match.
+        for v in (2 ** 32 + t["version"], -(2 ** 32) + t["version"], 2 ** 63 - 1, 0, -1):
+            r = self.act("h_d1", n, "accept", version=v)
+            self.assertError(r, (400, 409), ("invalid_argument", "conflict"), msg=v)
         t2 = self.ticket(n)
         self.assertEqual(t2["status"], "dispatched")
         self.assertEqual(t2["version"], t["version"])
@@ -564,6 +570,10 @@ class RulesTest(WorkflowBase):
                 else:
                     self.assertNotIn(n, nums)
             self.assertNotIn(reg, nums)
+            # Its own children filter fine.
+            if who == "h_d1":
+                self.assertEqual(set(self.numbers(who, "unit_id=%d" % c.unit["S1"])) &
+                                 set(made.values()), {made["S1"]})
             # Filtering by another unit gives nothing.
             other = c.unit["B2"] if "B2" not in units else c.unit["B1"]
             r = self.get("/tickets?unit_id=%d" % other, who)

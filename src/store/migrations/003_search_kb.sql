@@ -1,0 +1,1 @@
+-- 002: Chinese full-text search, knowledge base, repeat-request fingerprints (issue 4). Being written.
