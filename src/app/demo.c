@@ -888,16 +888,28 @@ static int make_tickets(struct demo *d, int n)
         fprintf(stderr, "demo: out of memory\n");
         return -1;
     }
-    for (int i = 0; i < n; i++) {
-        if (make_ticket(d, times[i]) != 0) {
-            free(times);
-            return -1;
+    /* Batches of tickets share one commit: each ticket's own transactions
+       nest inside as savepoints, so a failure still undoes just that one. */
+    struct store_conn *c = store_conn_get(d->s);
+    int rc = 0, open_batch = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        if (!open_batch && store_begin(c, true) != STORE_OK) {
+            rc = -1;
+            break;
+        }
+        open_batch = 1;
+        rc = make_ticket(d, times[i]);
+        if (rc == 0 && ((i + 1) % 500 == 0 || i + 1 == n)) {
+            rc = store_commit(c) == STORE_OK ? 0 : -1;
+            open_batch = 0;
         }
         if (n >= 20000 && (i + 1) % (n / 10) == 0)
             fprintf(stderr, "demo: %d of %d tickets\n", i + 1, n);
     }
+    if (open_batch)
+        store_rollback(c);
     free(times);
-    return 0;
+    return rc;
 }
 
 /* ---- report -------------------------------------------------------------------- */

@@ -402,8 +402,19 @@ int store_set_bulk(struct store_conn *c, bool on)
     return sq_rc(c, rc, "synchronous");
 }
 
+/*
+ * Transactions nest: an inner begin is a SAVEPOINT, so a use case that opens
+ * its own transaction can run inside a caller's (the demo batches hundreds of
+ * tickets into one commit). Only the outermost commit makes it durable.
+ */
 int store_begin(struct store_conn *c, bool write)
 {
+    if (c->depth > 0) {
+        int rc = sq_rc(c, sqlite3_exec(c->db, "SAVEPOINT nested", NULL, NULL, NULL), "savepoint");
+        if (rc == STORE_OK)
+            c->depth++;
+        return rc;
+    }
     sqlite3_stmt *st = write ? sq_stmt(c, Q_BEGIN_WRITE, "BEGIN IMMEDIATE")
                              : sq_stmt(c, Q_BEGIN_READ, "BEGIN");
     int rc = sq_exec(c, st, "begin");
@@ -414,6 +425,11 @@ int store_begin(struct store_conn *c, bool write)
 
 int store_commit(struct store_conn *c)
 {
+    if (c->depth > 1) {
+        int rc = sq_rc(c, sqlite3_exec(c->db, "RELEASE nested", NULL, NULL, NULL), "release");
+        c->depth--;
+        return rc;
+    }
     int rc = sq_exec(c, sq_stmt(c, Q_COMMIT, "COMMIT"), "commit");
     if (rc == STORE_OK)
         c->depth = 0;
@@ -424,6 +440,11 @@ int store_commit(struct store_conn *c)
 
 void store_rollback(struct store_conn *c)
 {
+    if (c->depth > 1) {
+        sqlite3_exec(c->db, "ROLLBACK TO nested; RELEASE nested", NULL, NULL, NULL);
+        c->depth--;
+        return;
+    }
     if (sqlite3_get_autocommit(c->db) == 0)
         sq_exec(c, sq_stmt(c, Q_ROLLBACK, "ROLLBACK"), "rollback");
     c->depth = 0;

@@ -314,6 +314,25 @@ class UsersTest(ServerTestCase):
                 ({"username": "role2", "password": PASSWORD, "role": "agent", "x": 1}, "x")):
             self.assertError(self.post(body), 400, "invalid_argument", field, msg=body)
 
+    def test_password_and_code_bounds(self):
+        for i, (pw, ok) in enumerate((("Abcdef1!", True), ("Abcde1!", False),
+                                      ("a1" * 64, True), ("a1" * 64 + "x", False),
+                                      ("密码密码ab12", True))):
+            r = self.post({"username": "pw%d" % i, "password": pw, "role": "agent"})
+            if ok:
+                self.assertStatus(r, 201, "password of %d bytes" % len(pw.encode()))
+            else:
+                self.assertError(r, 400, "invalid_argument", "password",
+                                 msg="password of %d bytes" % len(pw.encode()))
+        for code, ok in (("a", True), ("Z" * 32, True), ("Z" * 33, False), ("a.b-c_D9", True),
+                         ("中文", False), ("a/b", False)):
+            r = self.req("POST", "/units", {"code": code, "name": "x", "kind": "bureau"},
+                         who="admin")
+            if ok:
+                self.assertStatus(r, 201, code)
+            else:
+                self.assertError(r, 400, "invalid_argument", "code", msg=code)
+
     def test_duplicate_username(self):
         r = self.post({"username": "agent1", "password": PASSWORD, "role": "agent"})
         self.assertError(r, 409, "conflict")

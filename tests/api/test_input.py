@@ -320,6 +320,14 @@ class InputTest(ServerTestCase):
         self.assertTrue(r.headers.get("X-Request-Id"))
         r = self.srv.request("GET", "/healthz", headers={"X-Request-Id": "abc-123.X_y"})
         self.assertEqual(r.headers.get("X-Request-Id"), "abc-123.X_y")
+        r = self.srv.request("GET", "/healthz", headers={"X-Request-Id": "b" * 64})
+        self.assertEqual(r.headers.get("X-Request-Id"), "b" * 64)
+        for r in (self.srv.request("GET", "/tickets"),
+                  self.req("DELETE", "/tickets", who="sup1"),
+                  self.req("POST", "/tickets", who="agent1", raw=b"x",
+                           headers={"Content-Type": "text/plain"}),
+                  self.req("POST", "/tickets", who="agent1", raw=b"{")):
+            self.assertTrue(r.headers.get("X-Request-Id"), r)
         for bad in ("a" * 65, "has space", "semi;colon", "ümlaut"):
             hdr = bad.encode("utf-8").decode("latin-1")
             r = self.srv.request("GET", "/healthz", headers={"X-Request-Id": hdr})

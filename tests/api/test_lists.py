@@ -236,11 +236,13 @@ class ListsTest(ServerTestCase):
         self.assertEqual(total, 5, "one level for each ticket whose clock runs")
 
     def test_list_item_shape(self):
-        # Items are tickets (allowed_actions is for single answers only).
+        # Items are tickets; allowed_actions is for single ticket and action answers only.
         r = self.get("/tickets?limit=200", "sup1")
         for it in r.body["items"]:
-            for k in ("number", "status", "title", "created_at", "version", "citizen"):
+            for k in ("number", "status", "title", "created_at", "version", "citizen",
+                      "unit_id", "sla"):
                 self.assertIn(k, it)
+            self.assertNotIn("allowed_actions", it)
 
 
 if __name__ == "__main__":

@@ -363,6 +363,7 @@ class LifeTest(WorkflowBase):
         self.assertEqual(t["status"], "merged")
         self.assertEqual(t["master"], master["number"])
         self.assertEqual(t["version"], 2)
+        self.check_clock(t)
         self.check_allowed(dup["number"], "merged")
         self.check_event(self.events(dup["number"])[-1], "merge", "registered", "merged",
                          actor="agent1")
