@@ -5,7 +5,7 @@
 #   make bench    load benchmarks (results go to docs/PERFORMANCE.md)
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium
+PKGS    := libmicrohttpd jansson sqlite3 libsodium icu-uc icu-i18n
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -33,7 +33,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 PORT    ?= 8080
 DEMO_DB ?= var/demo.db
 
-.PHONY: all run check deps test-unit test-api bench format clean asan
+.PHONY: all run check deps test-unit test-api test-web web bench format clean asan
 
 all: rexian
 
@@ -63,7 +63,7 @@ deps:
 	@scripts/install-deps
 
 run: deps
-	@$(MAKE) --no-print-directory rexian
+	@$(MAKE) --no-print-directory rexian web
 	@scripts/run-demo $(DEMO_DB) $(PORT)
 
 # The test binaries are built with AddressSanitizer and UBSan.
@@ -71,7 +71,7 @@ asan:
 	@$(MAKE) --no-print-directory MODE=asan build/asan/rexian $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
 
 check: deps
-	@$(MAKE) --no-print-directory asan
+	@$(MAKE) --no-print-directory asan web
 	@tests/run-all build/asan
 
 test-unit: asan
@@ -79,6 +79,40 @@ test-unit: asan
 
 test-api: asan
 	@tests/run-all build/asan api
+
+test-web: asan web
+	@tests/run-all build/asan web
+
+# The browser front end's third-party ES modules, copied from node_modules
+# (pinned in package-lock.json, installed by npm ci) into web/vendor/, which is
+# not committed. Bare "preact" imports are rewritten to relative ones: the CSP
+# forbids inline import maps.
+WEB_VENDOR := web/vendor/preact.mjs web/vendor/hooks.mjs web/vendor/htm.mjs \
+              web/vendor/echarts.esm.min.js
+
+web: $(WEB_VENDOR)
+
+node_modules/.package-lock.json: package-lock.json package.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web/vendor/preact.mjs: node_modules/.package-lock.json
+	@mkdir -p $(dir $@)
+	cp node_modules/preact/dist/preact.mjs $@
+
+web/vendor/hooks.mjs: node_modules/.package-lock.json
+	@mkdir -p $(dir $@)
+	sed 's#from"preact"#from"./preact.mjs"#g' node_modules/preact/hooks/dist/hooks.mjs > $@.tmp
+	@if grep -q '"preact"' $@.tmp; then echo "web: a bare preact import is left in $@" >&2; exit 1; fi
+	@mv $@.tmp $@
+
+web/vendor/htm.mjs: node_modules/.package-lock.json
+	@mkdir -p $(dir $@)
+	cp node_modules/htm/dist/htm.mjs $@
+
+web/vendor/echarts.esm.min.js: node_modules/.package-lock.json
+	@mkdir -p $(dir $@)
+	cp node_modules/echarts/dist/echarts.esm.min.js $@
 
 bench: deps rexian
 	@bench/run

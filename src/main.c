@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "app/audit.h"
 #include "app/demo.h"
+#include "app/throttle.h"
 #include "core/sla.h"
 #include "core/timeutil.h"
 #include "http/metrics.h"
@@ -24,7 +26,9 @@
 enum opt_id {
     O_DB, O_LISTEN, O_THREADS, O_BODY_LIMIT, O_TZ, O_SESSION_TTL, O_ACCESS_LOG, O_CONN_LIMIT,
     O_PER_IP_LIMIT, O_TIMEOUT, O_CONFIG, O_TICKETS, O_SEED, O_USERNAME, O_PASSWORD, O_ROLE,
-    O_UNIT, O_NAME, O_WEB_ROOT, O__COUNT
+    O_UNIT, O_NAME, O_WEB_ROOT,
+    O_HEADER_LIMIT, O_REQUEST_TIMEOUT, O_TRUST_PROXY, O_LOGIN_USER_LIMIT, O_LOGIN_ADDR_LIMIT,
+    O_LOGIN_WINDOW, O__COUNT
 };
 static const struct {
     const char *name;
@@ -50,6 +54,12 @@ static const struct {
     [O_UNIT] = {"unit", NULL, NULL},
     [O_NAME] = {"name", NULL, NULL},
     [O_WEB_ROOT] = {"web-root", "REXIAN_WEB_ROOT", "web"},
+    [O_HEADER_LIMIT] = {"header-limit", "REXIAN_HEADER_LIMIT", "65536"},
+    [O_REQUEST_TIMEOUT] = {"request-timeout", "REXIAN_REQUEST_TIMEOUT", "30"},
+    [O_TRUST_PROXY] = {"trust-proxy", "REXIAN_TRUST_PROXY", "off"},
+    [O_LOGIN_USER_LIMIT] = {"login-user-limit", "REXIAN_LOGIN_USER_LIMIT", "5"},
+    [O_LOGIN_ADDR_LIMIT] = {"login-addr-limit", "REXIAN_LOGIN_ADDR_LIMIT", "30"},
+    [O_LOGIN_WINDOW] = {"login-window", "REXIAN_LOGIN_WINDOW", "300"},
 };
 
 static const char *flag_val[O__COUNT];
@@ -64,15 +74,20 @@ static void usage(FILE *f)
           "             [--tz ZONE] [--session-ttl SECONDS] [--access-log on|off]\n"
           "             [--conn-limit N] [--per-ip-limit N] [--timeout SECONDS] [--config FILE]\n"
           "             [--web-root DIR]\n"
+          "             [--header-limit BYTES] [--request-timeout SECONDS] [--trust-proxy on|off]\n"
+          "             [--login-user-limit N] [--login-addr-limit N] [--login-window SECONDS]\n"
           "  migrate    --db PATH\n"
           "  demo       --db PATH [--tickets N] [--seed N]\n"
           "  user add   --db PATH --username U --password P --role ROLE [--unit CODE] [--name NAME]\n"
           "  apikey add --db PATH --name NAME\n"
           "  calendar due FROM AMOUNT UNIT   (UNIT: natural_hours, working_hours, working_days)\n"
           "  backup     --db PATH FILE\n"
+          "  audit verify --db PATH\n"
           "environment: REXIAN_DB, REXIAN_LISTEN, REXIAN_THREADS, REXIAN_BODY_LIMIT, REXIAN_TZ,\n"
           "  REXIAN_SESSION_TTL, REXIAN_ACCESS_LOG, REXIAN_CONN_LIMIT, REXIAN_PER_IP_LIMIT,\n"
-          "  REXIAN_TIMEOUT, REXIAN_CONFIG, REXIAN_WEB_ROOT\n",
+          "  REXIAN_TIMEOUT, REXIAN_CONFIG, REXIAN_WEB_ROOT, REXIAN_HEADER_LIMIT,\n"
+          "  REXIAN_REQUEST_TIMEOUT, REXIAN_TRUST_PROXY, REXIAN_LOGIN_USER_LIMIT,\n"
+          "  REXIAN_LOGIN_ADDR_LIMIT, REXIAN_LOGIN_WINDOW\n",
           f);
 }
 
@@ -302,6 +317,57 @@ static int cmd_backup(void)
     return 0;
 }
 
+/* Walks the audit log's hash chain: exit 0 when it holds, 1 when it does not. */
+static int cmd_audit_verify(void)
+{
+    struct store *s;
+    int rc = open_store(&s, false);
+    if (rc)
+        return rc;
+    struct audit_check chk;
+    struct app_error e;
+    rc = app_audit_verify(s, &chk, &e);
+    store_close(s);
+    char head[65];
+    app_audit_hex(chk.head, head);
+    if (rc == APP_OK) {
+        printf("audit log ok: %lld rows, head %lld %s\n", (long long)chk.rows,
+               (long long)chk.head_seq, head);
+        return 0;
+    }
+    if (rc == APP_CONFLICT) {
+        printf("audit log BROKEN: %s\n", chk.problem);
+        return 1;
+    }
+    return die("cannot read the audit log: %s", e.message);
+}
+
+/* The settings against hostile clients (issue 9): HTTP limits and login throttling. */
+static int hostile_limits(struct server_config *cfg, struct throttle_config *t)
+{
+    long long v;
+    if (num_opt(O_HEADER_LIMIT, 8192, 1LL << 20, &v))
+        return 2;
+    cfg->header_limit = (size_t)v;
+    if (num_opt(O_REQUEST_TIMEOUT, 0, 3600, &v))
+        return 2;
+    cfg->request_timeout_s = (unsigned)v;
+    const char *tp = opt(O_TRUST_PROXY);
+    if (strcmp(tp, "on") != 0 && strcmp(tp, "off") != 0)
+        return die("--trust-proxy must be on or off, got '%s'", tp);
+    cfg->trust_proxy = strcmp(tp, "on") == 0;
+    if (num_opt(O_LOGIN_USER_LIMIT, 0, 100000, &v))
+        return 2;
+    t->user_limit = (unsigned)v;
+    if (num_opt(O_LOGIN_ADDR_LIMIT, 0, 100000, &v))
+        return 2;
+    t->addr_limit = (unsigned)v;
+    if (num_opt(O_LOGIN_WINDOW, 1, 86400, &v))
+        return 2;
+    t->window_s = (unsigned)v;
+    return 0;
+}
+
 static int cmd_calendar_due(void)
 {
     if (n_positional != 3)
@@ -374,12 +440,20 @@ static int cmd_serve(void)
         return die("--access-log must be on or off, got '%s'", al);
     cfg.access_log = strcmp(al, "on") == 0;
     cfg.web_root = opt(O_WEB_ROOT);
+    struct throttle_config tcfg;
+    if (hostile_limits(&cfg, &tcfg))
+        return 2;
 
     struct store *s;
     int rc = open_store(&s, true);
     if (rc)
         return rc;
     struct api api = {.store = s, .cfg = NULL, .started_at = time_now_ms()};
+    api.throttle = throttle_new(&tcfg);
+    if (!api.throttle) {
+        store_close(s);
+        return die("out of memory%s", NULL);
+    }
     size_t n_routes;
     const char *const *names = api_route_names(&n_routes);
     metrics_init(names, n_routes);
@@ -396,6 +470,7 @@ static int cmd_serve(void)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     struct server *srv = server_start(&cfg, &api, api_dispatch);
     if (!srv) {
+        throttle_free(api.throttle);
         store_close(s);
         return 1;
     }
@@ -411,6 +486,7 @@ static int cmd_serve(void)
     fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopping\",\"signal\":%d,\"in_flight\":%u}\n",
             (int)stop_signal, server_in_flight(srv));
     server_stop(srv, 10000);
+    throttle_free(api.throttle);
     store_close(s);
     fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopped\"}\n");
     return 0;
@@ -426,7 +502,7 @@ int main(int argc, char **argv)
     int first = 2;
     char full[32];
     if ((strcmp(cmd, "user") == 0 || strcmp(cmd, "apikey") == 0 ||
-         strcmp(cmd, "calendar") == 0) &&
+         strcmp(cmd, "calendar") == 0 || strcmp(cmd, "audit") == 0) &&
         argc > 2) {
         snprintf(full, sizeof full, "%s %s", cmd, argv[2]);
         cmd = full;
@@ -457,6 +533,8 @@ int main(int argc, char **argv)
         rc = cmd_calendar_due();
     else if (strcmp(cmd, "backup") == 0)
         rc = cmd_backup();
+    else if (strcmp(cmd, "audit verify") == 0)
+        rc = cmd_audit_verify();
     else {
         fprintf(stderr, "rexian: unknown command '%s'\n", cmd);
         usage(stderr);

@@ -15,10 +15,15 @@
 #include "http/server.h"
 
 /* What every handler reaches through r->app. */
+struct open311_ctx; /* open311/open311.h: settings and limits of the public endpoints */
+struct throttle;    /* app/throttle.h */
+
 struct api {
     struct store *store;
     const struct server_config *cfg;
     int64_t started_at;
+    struct open311_ctx *open311; /* NULL: defaults, no rate limits */
+    struct throttle *throttle;   /* app/throttle.h: failed logins; NULL = none */
 };
 
 /* The server's dispatch function: routing, authentication, body parsing. */
@@ -40,6 +45,13 @@ void api_reply_store_error(struct request *r, int rc, const char *what);
 
 /* Parses a decimal id from a path parameter; replies 404 and returns 0 if malformed. */
 int64_t api_path_id(struct request *r, int param, const char *what);
+
+/*
+ * The token of an "Authorization: Bearer <token>" header value (scheme
+ * case-insensitive, blanks before the token skipped), or NULL for NULL or
+ * any other scheme. Points into `authorization`.
+ */
+const char *api_bearer(const char *authorization);
 
 /* ---- decoding JSON input (api/json_in.c) ----
  * Each returns 0, or replies 400 naming the field and returns -1.
@@ -77,6 +89,31 @@ json_t *jout_user(const struct user *u);
 json_t *jout_event(const struct ticket_event *e);
 json_t *jout_actions(unsigned mask);
 
+/* ---- search, knowledge base, repeat requests (api/search.c, kb.c, similar.c) ---- */
+/* Maximum bytes of a search text (q, text). */
+#define API_SEARCH_MAX 1000
+/*
+ * The query parameter `key` as search text: NULL if absent; else valid
+ * UTF-8 of at most API_SEARCH_MAX bytes with at least one word. Returns 0,
+ * or replies 400 naming the parameter and returns -1.
+ */
+int api_search_text(struct request *r, const char *key, const char **out);
+/* A store snippet (matches between \x02 and \x03) as HTML-escaped text with
+   <mark>...</mark> around the matches; JSON null for NULL. New reference. */
+json_t *api_snippet(const char *raw);
+/* The repeat-request candidates of t as a JSON array (empty if none or on error). */
+json_t *api_similar_json(struct request *r, const struct actor *a, const struct ticket *t,
+                         int limit);
+void h_ticket_similar(struct request *r);
+void h_kb_list(struct request *r);
+void h_kb_create(struct request *r);
+void h_kb_get(struct request *r);
+void h_kb_update(struct request *r);
+void h_kb_revisions(struct request *r);
+void h_kb_publish(struct request *r);
+void h_kb_withdraw(struct request *r);
+void h_kb_suggest(struct request *r);
+
 /* ---- handlers ---- */
 void h_login(struct request *r);
 void h_logout(struct request *r);
@@ -100,5 +137,20 @@ void h_users_list(struct request *r);
 void h_user_get(struct request *r);
 void h_user_create(struct request *r);
 void h_user_update(struct request *r);
+
+/* ---- the audit log (api/audit.c) ---- */
+/*
+ * A copy of a request body fit for the audit log: members whose name says
+ * password, secret, token or key read "(changed)". New reference; NULL on OOM.
+ */
+json_t *api_audit_detail(json_t *body);
+/*
+ * Records an admin change by the request's user on c, inside the caller's
+ * write transaction. Steals `detail` (may be NULL). 0, or replies and
+ * returns -1: the caller then rolls back.
+ */
+int api_audit(struct request *r, struct store_conn *c, const char *action,
+              const char *object_type, int64_t object_id, json_t *detail);
+void h_audit_list(struct request *r);
 
 #endif

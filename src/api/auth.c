@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "app/throttle.h"
+#include "core/timeutil.h"
+#include "http/client.h"
 
 void h_login(struct request *r)
 {
@@ -17,14 +20,32 @@ void h_login(struct request *r)
     char token[SESSION_TOKEN_LEN + 1];
     struct app_error e;
     struct user u;
-    if (app_login(api_store(r), username, password, r->cfg->session_ttl_ms, token, &u, &e) !=
-        APP_OK) {
+    /* Throttled before the password is checked (app/throttle.h). */
+    struct throttle *th = api_of(r)->throttle;
+    char addr[64];
+    request_client_addr(r, addr, sizeof addr);
+    unsigned wait = throttle_begin(th, username, addr, time_now_ms());
+    if (wait) {
+        char ra[16];
+        snprintf(ra, sizeof ra, "%u", wait);
+        reply_header(r, "Retry-After", ra);
+        reply_error(r, 429, "rate_limited", "too many login attempts; try again later", NULL);
+        return;
+    }
+    int rc = app_login(api_store(r), username, password, r->cfg->session_ttl_ms, token, &u, &e);
+    throttle_end(th, username, addr,
+                 rc == APP_OK       ? THROTTLE_SUCCEEDED
+                 : rc == APP_UNAUTH ? THROTTLE_FAILED
+                                    : THROTTLE_NEUTRAL,
+                 time_now_ms());
+    if (rc != APP_OK) {
         api_reply_app_error(r, &e);
         return;
     }
     char cookie[160];
-    snprintf(cookie, sizeof cookie, "rexian_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld",
-             token, (long long)(r->cfg->session_ttl_ms / 1000));
+    snprintf(cookie, sizeof cookie,
+             "rexian_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s", token,
+             (long long)(r->cfg->session_ttl_ms / 1000), request_is_https(r) ? "; Secure" : "");
     reply_header(r, "Set-Cookie", cookie);
     reply_json(r, 200, json_pack("{s:s, s:o}", "token", token, "user", jout_user(&u)));
     user_release(&u);
@@ -32,15 +53,21 @@ void h_login(struct request *r)
 
 void h_logout(struct request *r)
 {
-    const char *h = request_header(r, "Authorization");
-    const char *token = NULL;
-    if (h && strncasecmp(h, "Bearer ", 7) == 0)
-        token = h + 7;
-    else
+    /* The same token the dispatcher authenticated (api_bearer skips blanks
+       after "Bearer", so "Bearer  tok" must end "tok", not " tok"). */
+    const char *token = api_bearer(request_header(r, "Authorization"));
+    if (!token)
         token = request_cookie(r, "rexian_session");
-    if (token)
-        app_logout(api_store(r), token);
-    reply_header(r, "Set-Cookie", "rexian_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    /* Only answer 204 once the session is really gone. */
+    if (token && app_logout(api_store(r), token) != APP_OK) {
+        reply_header(r, "Retry-After", "1");
+        reply_error(r, 503, "unavailable", "the session could not be ended, try again", NULL);
+        return;
+    }
+    reply_header(r, "Set-Cookie",
+                 request_is_https(r)
+                     ? "rexian_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure"
+                     : "rexian_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
     reply_empty(r, 204);
 }
 

@@ -34,6 +34,7 @@ static const struct route routes[] = {
     {HM_POST, "/api/v1/users", h_user_create, RF_JSON_BODY},
     {HM_GET, "/api/v1/users/{id}", h_user_get, 0},
     {HM_PATCH, "/api/v1/users/{id}", h_user_update, RF_JSON_BODY},
+    {HM_GET, "/api/v1/audit", h_audit_list, 0},
 };
 #define N_ROUTES (sizeof routes / sizeof routes[0])
 
@@ -57,17 +58,24 @@ const char *const *api_route_names(size_t *n)
     return names;
 }
 
-/* The session token from "Authorization: Bearer" or the cookie. */
-static const char *session_token(struct request *r)
+const char *api_bearer(const char *authorization)
 {
-    const char *h = request_header(r, "Authorization");
-    if (h && strncasecmp(h, "Bearer ", 7) == 0) {
-        h += 7;
-        while (*h == ' ')
-            h++;
-        return h;
-    }
-    return request_cookie(r, "rexian_session");
+    const char *h = authorization;
+    if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+        return NULL;
+    h += 7;
+    while (*h == ' ' || *h == '\t')
+        h++;
+    return h;
+}
+
+/* The session token from "Authorization: Bearer" or else the cookie;
+   *by_cookie tells which. */
+static const char *session_token(struct request *r, bool *by_cookie)
+{
+    const char *t = api_bearer(request_header(r, "Authorization"));
+    *by_cookie = !t;
+    return t ? t : request_cookie(r, "rexian_session");
 }
 
 /* Authenticates the request; replies 401 and returns -1 if it cannot. */
@@ -75,7 +83,8 @@ static int authenticate(struct request *r)
 {
     struct app_error e;
     const char *key = request_header(r, "X-Api-Key");
-    const char *token = session_token(r);
+    bool by_cookie = false;
+    const char *token = session_token(r, &by_cookie);
     if (token) {
         if (app_session_user(api_store(r), token, &r->user, &e) != APP_OK) {
             api_reply_app_error(r, &e);
@@ -84,8 +93,9 @@ static int authenticate(struct request *r)
         r->authed = true;
         /* CSRF: a browser sends the cookie on its own, but a cross-site page
            cannot add a custom header without a CORS preflight we never
-           grant. So a cookie-authenticated write must carry X-Requested-With. */
-        bool by_cookie = !request_header(r, "Authorization");
+           grant. So a cookie-authenticated write must carry X-Requested-With.
+           Any other Authorization header (Basic, sent by a browser on its own
+           when a proxy asks for it) does not count as a custom header. */
         const char *xrw = request_header(r, "X-Requested-With");
         if (by_cookie && r->method != HM_GET && r->method != HM_HEAD && (!xrw || !*xrw)) {
             reply_error(r, 403, "forbidden",

@@ -51,7 +51,8 @@ static json_t *sla_of(const struct ticket *t, int64_t now)
         break;
     case ST_PROCESSING:
     case ST_RETURNED:
-        start = t->dispatched_at, due = t->reply_due;
+        start = t->reply_started_at ? t->reply_started_at : t->dispatched_at;
+        due = t->reply_due;
         break;
     case ST_REPLIED:
         start = t->replied_at, due = t->callback_due;
@@ -98,6 +99,8 @@ json_t *jout_ticket(const struct ticket *t, unsigned role, int64_t now, unsigned
     json_object_set_new(o, "sign_due", jout_time(t->sign_due));
     json_object_set_new(o, "reply_due", jout_time(t->reply_due));
     json_object_set_new(o, "callback_due", jout_time(t->callback_due));
+    /* True while a deadline shown was counted on weekdays alone (no calendar for its year). */
+    json_object_set_new(o, "deadline_provisional", json_boolean(t->deadline_provisional != 0));
     json_object_set_new(o, "sla", sla_of(t, now));
     json_object_set_new(o, "answer", str_or_null(t->answer));
     json_object_set_new(o, "kb_article_id", jout_id(t->kb_article_id));

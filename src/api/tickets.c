@@ -148,7 +148,8 @@ static int parse_cursor(const char *s, int64_t *key, int64_t *id)
     a[la] = '\0';
     memcpy(b, dot + 1, lb + 1);
     char *end;
-    for (const char *p = a; *p; p++)
+    /* A relevance cursor's key (an encoded rank) may be negative. */
+    for (const char *p = a + (a[0] == '-' && a[1]); *p; p++)
         if (*p < '0' || *p > '9')
             return -1;
     for (const char *p = b; *p; p++)
@@ -214,7 +215,7 @@ void h_tickets_list(struct request *r)
 {
     static const char *const params[] = {"status", "unit_id", "category_id", "type", "channel",
                                          "sla",    "phone",   "from",        "to",   "sort",
-                                         "limit",  "after",   NULL};
+                                         "limit",  "after",   "q",           NULL};
     struct actor a;
     api_actor(r, &a);
     if (!a.role) {
@@ -236,9 +237,12 @@ void h_tickets_list(struct request *r)
         query_enum(r, "type", ticket_type_parse, &f.type) ||
         query_enum(r, "channel", channel_parse, &f.channel) ||
         query_enum(r, "sla", sla_level_parse, &f.sla) || query_time(r, "from", &f.from) ||
-        query_time(r, "to", &f.to) || qin_int(r, "limit", 1, 200, &limit))
+        query_time(r, "to", &f.to) || qin_int(r, "limit", 1, 200, &limit) ||
+        api_search_text(r, "q", &f.q))
         return;
     f.limit = (int)limit;
+    if (f.q)
+        f.sort = SORT_RANK; /* the best matches first, unless sort says otherwise */
     if ((s = request_query(r, "phone"))) {
         if (!(a.role & CENTER_ROLES)) {
             reply_error(r, 403, "forbidden", "only the center may search by phone", "phone");
@@ -253,8 +257,11 @@ void h_tickets_list(struct request *r)
     if ((s = request_query(r, "sort"))) {
         if (strcmp(s, "due") == 0)
             f.sort = SORT_DUE;
-        else if (strcmp(s, "newest") != 0) {
-            reply_error(r, 400, "invalid_argument", "sort must be newest or due", "sort");
+        else if (strcmp(s, "newest") == 0)
+            f.sort = SORT_NEWEST;
+        else if (strcmp(s, "relevance") != 0 || !f.q) {
+            reply_error(r, 400, "invalid_argument",
+                        "sort must be newest or due (or relevance, with q)", "sort");
             return;
         }
     }
@@ -274,15 +281,21 @@ void h_tickets_list(struct request *r)
     int64_t *keys = NULL;
     size_t n = 0;
     bool more = false;
+    char **snippets = NULL;
     struct store_conn *c = store_conn_get(api_store(r));
-    int rc = c ? store_ticket_list(c, &f, &items, &keys, &n, &more) : STORE_ERROR;
+    int rc = c ? store_ticket_search(c, &f, &items, &keys, &snippets, &n, &more) : STORE_ERROR;
     if (rc != STORE_OK) {
         api_reply_store_error(r, rc, "tickets");
         return;
     }
     json_t *arr = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, jout_ticket(&items[i], a.role, f.now, UINT32_MAX));
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = jout_ticket(&items[i], a.role, f.now, UINT32_MAX);
+        if (o && snippets)
+            json_object_set_new(o, "snippet", api_snippet(snippets[i]));
+        json_array_append_new(arr, o);
+    }
+    store_free_snippets(snippets, n);
     json_t *next = json_null();
     if (more && n) {
         char cur[48];

@@ -70,6 +70,25 @@ static int decode_unit(struct request *r, struct unit *u, bool create)
     return 0;
 }
 
+/*
+ * Ends the write transaction that made an admin change: with its audit row
+ * on success, else rolled back. Returns the store rc, or -1 when the audit
+ * row could not be written (already answered).
+ */
+static int commit_audited(struct request *r, struct store_conn *c, int rc, const char *action,
+                          const char *object_type, int64_t object_id)
+{
+    if (rc == STORE_OK &&
+        api_audit(r, c, action, object_type, object_id, api_audit_detail(r->json)) != 0) {
+        store_rollback(c);
+        return -1;
+    }
+    if (rc == STORE_OK)
+        return store_commit(c);
+    store_rollback(c);
+    return rc;
+}
+
 static void reply_unit_rc(struct request *r, int rc, struct unit *u, unsigned status)
 {
     if (rc == STORE_OK)
@@ -91,8 +110,12 @@ void h_unit_create(struct request *r)
         return;
     struct unit u = {.active = true};
     if (decode_unit(r, &u, true) == 0) {
-        int rc = store_unit_insert(c, &u);
-        reply_unit_rc(r, rc, &u, 201);
+        int rc = store_begin(c, true);
+        if (rc == STORE_OK)
+            rc = store_unit_insert(c, &u);
+        rc = commit_audited(r, c, rc, "unit.create", "unit", u.id);
+        if (rc != -1)
+            reply_unit_rc(r, rc, &u, 201);
     }
     unit_release(&u);
 }
@@ -128,15 +151,13 @@ void h_unit_update(struct request *r)
             rc = store_begin(c, true);
             if (rc == STORE_OK)
                 rc = store_unit_update(c, &u);
-            if (rc == STORE_OK)
-                rc = store_commit(c);
-            else
-                store_rollback(c);
+            rc = commit_audited(r, c, rc, "unit.update", "unit", id);
             if (rc == STORE_OK) { /* read back: the path and times moved */
                 unit_release(&u);
                 rc = store_unit_get(c, id, &u);
             }
-            reply_unit_rc(r, rc, &u, 200);
+            if (rc != -1)
+                reply_unit_rc(r, rc, &u, 200);
         }
     }
     unit_release(&u);
@@ -281,8 +302,14 @@ void h_category_create(struct request *r)
     if (!c)
         return;
     struct category k = {.active = true};
-    if (decode_category(r, &k, true) == 0 && check_category(r, c, &k) == 0)
-        reply_category_rc(r, store_category_insert(c, &k), &k, 201);
+    if (decode_category(r, &k, true) == 0 && check_category(r, c, &k) == 0) {
+        int rc = store_begin(c, true);
+        if (rc == STORE_OK)
+            rc = store_category_insert(c, &k);
+        rc = commit_audited(r, c, rc, "category.create", "category", k.id);
+        if (rc != -1)
+            reply_category_rc(r, rc, &k, 201);
+    }
     category_release(&k);
 }
 
@@ -304,11 +331,9 @@ void h_category_update(struct request *r)
         rc = store_begin(c, true);
         if (rc == STORE_OK)
             rc = store_category_update(c, &k);
-        if (rc == STORE_OK)
-            rc = store_commit(c);
-        else
-            store_rollback(c);
-        reply_category_rc(r, rc, &k, 200);
+        rc = commit_audited(r, c, rc, "category.update", "category", id);
+        if (rc != -1)
+            reply_category_rc(r, rc, &k, 200);
     }
     category_release(&k);
 }

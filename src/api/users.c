@@ -27,9 +27,27 @@ void h_user_create(struct request *r)
         return;
     struct user u;
     struct app_error e;
+    /* The user and its audit row commit together (issue 9). */
+    struct store_conn *c = store_conn_get(api_store(r));
+    int rc = c ? store_begin(c, true) : STORE_ERROR;
+    if (rc != STORE_OK) {
+        api_reply_store_error(r, rc, "user");
+        return;
+    }
     if (app_user_add(api_store(r), username, password, (unsigned)role, NULL, unit, name, &u, &e) !=
         APP_OK) {
+        store_rollback(c);
         api_reply_app_error(r, &e);
+        return;
+    }
+    if (api_audit(r, c, "user.create", "user", u.id, api_audit_detail(b)) != 0) {
+        store_rollback(c);
+        user_release(&u);
+        return;
+    }
+    if ((rc = store_commit(c)) != STORE_OK) {
+        user_release(&u);
+        api_reply_store_error(r, rc, "user");
         return;
     }
     reply_json(r, 201, jout_user(&u));
@@ -121,12 +139,19 @@ void h_user_update(struct request *r)
         rc = store_user_update(c, &u);
     if (rc == STORE_OK && end_sessions)
         rc = store_session_delete_user(c, u.id);
+    bool audit_failed = false; /* api_audit has replied */
+    if (rc == STORE_OK && api_audit(r, c, "user.update", "user", u.id, api_audit_detail(b)) != 0) {
+        audit_failed = true;
+        rc = STORE_ERROR;
+    }
     if (rc == STORE_OK)
         rc = store_commit(c);
     else
         store_rollback(c);
     u.password_hash = NULL;
     user_release(&u);
+    if (audit_failed)
+        return;
     if (rc == STORE_INVALID) {
         reply_error(r, 400, "invalid_argument", "unknown unit", "unit_id");
         return;

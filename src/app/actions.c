@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/deadlines.h"
 #include "app/scope.h"
 #include "core/numbers.h"
 #include "core/sla.h"
@@ -41,16 +42,18 @@ static int usable_unit(struct store_conn *c, int64_t id, const char *field, stru
     return -1;
 }
 
-static void restart_clocks(struct ticket *t, int64_t at, bool reply_too)
+/*
+ * Starts the signing clock, and the reply clock with reply_too, at `at` from
+ * the rule table (app/clocks.c); the callback clock stops. A store rc.
+ */
+static int restart_clocks(struct store_conn *c, struct ticket *t, int64_t at, bool reply_too)
 {
-    struct sla_spans sp;
-    sla_default_spans(t->type, t->urgency, &sp);
-    t->dispatched_at = at;
-    t->sign_due = sla_due(at, sp.sign);
-    if (reply_too)
-        t->reply_due = sla_due(at, sp.reply);
+    unsigned which = SLA_PROV_BIT(SLA_CLOCK_SIGN) | (reply_too ? SLA_PROV_BIT(SLA_CLOCK_REPLY) : 0);
     t->accepted_at = 0;
     t->callback_due = 0;
+    t->callback_span = SLA_SPAN_NONE;
+    t->deadline_provisional &= ~SLA_PROV_BIT(SLA_CLOCK_CALLBACK);
+    return app_clocks_start(c, t, at, which);
 }
 
 /*
@@ -90,7 +93,9 @@ static int apply(struct store_conn *c, const struct actor *a, struct ticket *t, 
         t->n_co_unit_ids = g->n_co_unit_ids;
         t->unit_id = g->unit_id;
         t->extension_pending = false;
-        restart_clocks(t, at, true);
+        src = restart_clocks(c, t, at, true);
+        if (src != STORE_OK)
+            return src;
         break;
     }
     case ACT_ACCEPT:
@@ -114,7 +119,9 @@ static int apply(struct store_conn *c, const struct actor *a, struct ticket *t, 
             return -1;
         }
         t->unit_id = g->unit_id;
-        restart_clocks(t, at, false); /* the reply deadline stays the same */
+        src = restart_clocks(c, t, at, false); /* the reply deadline stays the same */
+        if (src != STORE_OK)
+            return src;
         break;
     }
     case ACT_RETURN:
@@ -133,7 +140,10 @@ static int apply(struct store_conn *c, const struct actor *a, struct ticket *t, 
             return STORE_NOMEM;
         break;
     case ACT_APPROVE_EXTENSION:
+        /* The approved date is the deadline as given: no span, never provisional. */
         t->reply_due = t->extension_until;
+        t->reply_span = SLA_SPAN_NONE;
+        t->deadline_provisional &= ~SLA_PROV_BIT(SLA_CLOCK_REPLY);
         t->extension_pending = false;
         break;
     case ACT_REFUSE_EXTENSION:
@@ -146,13 +156,13 @@ static int apply(struct store_conn *c, const struct actor *a, struct ticket *t, 
         }
         if (set_text(&t->reply, g->reply))
             return STORE_NOMEM;
-        struct sla_spans sp;
-        sla_default_spans(t->type, t->urgency, &sp);
         t->contacted = g->contacted;
         t->contacted_at = g->contacted == 1 ? (g->contacted_at ? g->contacted_at : at) : 0;
         t->replied_at = at;
-        t->callback_due = sla_due(at, sp.callback);
         t->extension_pending = false;
+        src = app_clocks_start(c, t, at, SLA_PROV_BIT(SLA_CLOCK_CALLBACK));
+        if (src != STORE_OK)
+            return src;
         break;
     }
     case ACT_CALLBACK:
@@ -179,7 +189,9 @@ static int apply(struct store_conn *c, const struct actor *a, struct ticket *t, 
         t->contacted_at = 0;
         if (set_text(&t->reply, NULL) || set_text(&t->answer, NULL))
             return STORE_NOMEM;
-        restart_clocks(t, at, true);
+        src = restart_clocks(c, t, at, true);
+        if (src != STORE_OK)
+            return src;
         break;
     }
     case ACT_MERGE: {
@@ -296,13 +308,15 @@ static int act_once(struct store_conn *c, const struct actor *a, const char *num
                               .from_status = from,
                               .to_status = to,
                               .note = (char *)event_note(g),
-                              .args_json = (char *)args_json};
+                              .args_json = (char *)args_json,
+                              .unit_id = t->unit_id};
     rc = store_event_insert(c, &ev);
     if (rc != STORE_OK)
         goto fail;
     rc = store_commit(c);
     if (rc != STORE_OK)
         goto fail_noticket_released;
+    app_events_committed();
     return STORE_OK;
 refuse_release:
     ticket_release(t);

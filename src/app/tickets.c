@@ -177,6 +177,7 @@ int app_ticket_create(struct store *s, const struct actor *a, const struct ticke
         ticket_release(t);
         return app_store_fail(e, rc, "ticket");
     }
+    app_events_committed();
     return APP_OK;
 }
 

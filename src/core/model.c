@@ -79,6 +79,7 @@ void ticket_init(struct ticket *t)
     t->contacted = -1;
     t->satisfaction = SAT_NONE;
     t->resolved = -1;
+    t->sign_span = t->reply_span = t->callback_span = SLA_SPAN_NONE;
 }
 
 void ticket_release(struct ticket *t)

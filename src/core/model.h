@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "core/numbers.h"
+#include "core/sla.h"
 #include "core/types.h"
 
 /* 承办单位. `path` is the chain of ids from the root, "/1/7/23/". */
@@ -79,6 +80,12 @@ struct ticket {
     enum ticket_status status;
     int64_t dispatched_at;  /* start of the current signing clock; 0 if none */
     int64_t sign_due, reply_due, callback_due; /* Unix ms; 0 if not running */
+    int64_t reply_started_at; /* start of the reply clock; 0 = dispatched_at */
+    /* The spans the clocks were set with (unset when none, or after an
+       approved extension), and which deadlines were computed on a year with
+       no known calendar (mask of SLA_PROV_BIT(clock)). */
+    struct sla_span sign_span, reply_span, callback_span;
+    unsigned deadline_provisional;
     int64_t accepted_at, replied_at, closed_at;
     char *answer;
     int64_t kb_article_id;
@@ -108,6 +115,7 @@ struct ticket_event {
     int64_t at;
     int64_t actor_id;  /* 0 for the system or an integration */
     char *actor_name;  /* loaded for display; NULL if none */
+    int64_t unit_id;   /* the lead unit right after the event; 0 if none */
     enum action action;
     enum ticket_status from_status, to_status;
     char *note;

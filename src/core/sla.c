@@ -2,28 +2,26 @@
  * sla.c - deadlines on the working calendar (DESIGN.md section 3).
  *
  * All calendar reasoning happens on local dates of the configured zone.
- * is_working_date() is the one place that decides what a working day is;
- * the holiday calendar of issue 3 plugs in there.
+ * is_working_date() is the one place that decides what a working day is: it
+ * asks the calendar (core/calendar.c), and notes when the calendar had to
+ * guess because the year's schedule is not known.
  */
 #include "core/sla.h"
 
-#include <stdbool.h>
 #include <string.h>
 
+#include "core/calendar.h"
 #include "core/timeutil.h"
 
 #define HOUR_MS INT64_C(3600000)
 
-/* Working windows of a working day, local wall time (minutes after midnight). */
-static const struct {
-    int start, end;
-} windows[] = {
+/* Working windows of a working day (start-up setting; see sla_set_working_hours). */
+static struct sla_window windows[SLA_WINDOWS_MAX] = {
     {8 * 60 + 30, 12 * 60},
     {13 * 60 + 30, 17 * 60 + 30},
 };
-#define N_WINDOWS (sizeof(windows) / sizeof(windows[0]))
-#define CLOSE_HOUR 17
-#define CLOSE_MINUTE 30
+static size_t n_windows = 2;
+static int warning_percent = 80;
 
 /* Longest walk over the calendar, in days; a guard against a calendar with no working days. */
 #define MAX_DAYS_SCANNED 3660
@@ -31,6 +29,46 @@ static const struct {
 struct date {
     int y, m, d;
 };
+
+/* One deadline computation: the calendar it reads and whether it had to guess. */
+struct walk {
+    const struct calendar *cal;
+    bool unknown;
+};
+
+int sla_set_working_hours(const struct sla_window *w, size_t n)
+{
+    if (n == 0 || n > SLA_WINDOWS_MAX)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (w[i].start < 0 || w[i].end > 24 * 60 || w[i].start >= w[i].end)
+            return -1;
+        if (i > 0 && w[i].start < w[i - 1].end)
+            return -1;
+    }
+    memcpy(windows, w, n * sizeof *w);
+    n_windows = n;
+    return 0;
+}
+
+size_t sla_working_hours(struct sla_window *out)
+{
+    memcpy(out, windows, n_windows * sizeof *out);
+    return n_windows;
+}
+
+int sla_set_warning_percent(int percent)
+{
+    if (percent < 1 || percent > 99)
+        return -1;
+    warning_percent = percent;
+    return 0;
+}
+
+int sla_warning_percent(void)
+{
+    return warning_percent;
+}
 
 /* Local noon of a date: a time that exists on every day, DST or not. */
 static int64_t noon(struct date dt)
@@ -56,25 +94,29 @@ static struct date date_of(int64_t ms)
 }
 
 /*
- * True if y-m-d is a working day. For now: Monday to Friday. The public
- * holidays and make-up working days (调休) of the calendar go here.
+ * True if y-m-d is a working day: listed as one in the calendar, or a
+ * weekday not listed as a holiday. Notes in w when the year is not known.
  */
-static bool is_working_date(int y, int m, int d)
+static bool is_working_date(struct walk *w, int y, int m, int d)
 {
     struct local_time lt;
 
     time_to_local(noon((struct date){y, m, d}), &lt);
-    return lt.wday >= 1 && lt.wday <= 5;
+    return calendar_is_working(w->cal, y, m, d, lt.wday, &w->unknown);
 }
 
-static bool working(struct date dt)
+static bool working(struct walk *w, struct date dt)
 {
-    return is_working_date(dt.y, dt.m, dt.d);
+    return is_working_date(w, dt.y, dt.m, dt.d);
 }
 
 int sla_is_working_day(int64_t ms)
 {
-    return working(date_of(ms)) ? 1 : 0;
+    struct walk w = {calendar_acquire(), false};
+    int yes = working(&w, date_of(ms)) ? 1 : 0;
+
+    calendar_release(w.cal);
+    return yes;
 }
 
 static int64_t at_minute(struct date dt, int minute)
@@ -87,7 +129,7 @@ static int64_t at_minute(struct date dt, int minute)
  * working day, spending what remains. A deadline that falls exactly on the
  * end of a window stays there (12:00, not 13:30).
  */
-static int64_t add_working_hours(int64_t from, int hours)
+static int64_t add_working_hours(struct walk *w, int64_t from, int hours)
 {
     int64_t left = hours * HOUR_MS, cursor = from;
     struct date dt = date_of(from);
@@ -95,11 +137,11 @@ static int64_t add_working_hours(int64_t from, int hours)
     if (hours <= 0)
         return from;
     for (int day = 0; day < MAX_DAYS_SCANNED; day++, dt = next_date(dt)) {
-        if (!working(dt))
+        if (!working(w, dt))
             continue;
-        for (size_t w = 0; w < N_WINDOWS; w++) {
-            int64_t begin = at_minute(dt, windows[w].start);
-            int64_t end = at_minute(dt, windows[w].end);
+        for (size_t i = 0; i < n_windows; i++) {
+            int64_t begin = at_minute(dt, windows[i].start);
+            int64_t end = at_minute(dt, windows[i].end);
             if (cursor >= end)
                 continue;
             if (cursor > begin)
@@ -116,36 +158,53 @@ static int64_t add_working_hours(int64_t from, int hours)
 /*
  * N working days end at the close of the Nth working day after the day the
  * clock starts; 0 working days end at the close of the start day, or of the
- * next working day when the start day is not one.
+ * next working day when the start day is not one. The close is the end of
+ * the day's last working window.
  */
-static int64_t add_working_days(int64_t from, int days)
+static int64_t add_working_days(struct walk *w, int64_t from, int days)
 {
     struct date dt = date_of(from);
-    int counted = 0;
+    int counted = 0, close = windows[n_windows - 1].end;
 
     for (int step = 0; step < MAX_DAYS_SCANNED; step++) {
-        if (days <= 0 && working(dt))
+        if (days <= 0 && working(w, dt))
             break;
         dt = next_date(dt);
-        if (days > 0 && working(dt) && ++counted == days)
+        if (days > 0 && working(w, dt) && ++counted == days)
             break;
     }
-    return time_from_local(dt.y, dt.m, dt.d, CLOSE_HOUR, CLOSE_MINUTE, 0);
+    return at_minute(dt, close);
+}
+
+int64_t sla_due_on(const struct calendar *cal, int64_t from, struct sla_span span,
+                   bool *provisional)
+{
+    int amount = span.amount < 0 ? 0 : span.amount;
+    struct walk w = {cal ? cal : calendar_acquire(), false};
+    int64_t due;
+
+    switch (span.unit) {
+    case SLA_WORKING_HOURS:
+        due = add_working_hours(&w, from, amount);
+        break;
+    case SLA_WORKING_DAYS:
+        due = add_working_days(&w, from, amount);
+        break;
+    case SLA_NATURAL_HOURS:
+    default: /* defensive: an unknown unit counts natural hours */
+        due = from + amount * HOUR_MS;
+        break;
+    }
+    if (!cal)
+        calendar_release(w.cal);
+    if (provisional && w.unknown)
+        *provisional = true;
+    return due;
 }
 
 int64_t sla_due(int64_t from, struct sla_span span)
 {
-    int amount = span.amount < 0 ? 0 : span.amount;
-
-    switch (span.unit) {
-    case SLA_NATURAL_HOURS:
-        return from + amount * HOUR_MS;
-    case SLA_WORKING_HOURS:
-        return add_working_hours(from, amount);
-    case SLA_WORKING_DAYS:
-        return add_working_days(from, amount);
-    }
-    return from + amount * HOUR_MS; /* defensive: unknown unit */
+    return sla_due_on(NULL, from, span, NULL);
 }
 
 void sla_default_spans(enum ticket_type type, enum urgency urgency, struct sla_spans *out)
@@ -168,39 +227,14 @@ void sla_default_spans(enum ticket_type type, enum urgency urgency, struct sla_s
     }
 }
 
-static const char *const level_names[] = {
-    [SLA_NONE] = NULL,
-    [SLA_OK] = "ok",
-    [SLA_WARNING] = "warning",
-    [SLA_OVERDUE] = "overdue",
-};
-
-const char *sla_level_name(enum sla_level l)
-{
-    if ((unsigned)l >= sizeof(level_names) / sizeof(level_names[0]))
-        return NULL;
-    return level_names[l];
-}
-
-int sla_level_parse(const char *s)
-{
-    if (s == NULL)
-        return -1;
-    for (int l = SLA_OK; l <= SLA_OVERDUE; l++) {
-        if (strcmp(level_names[l], s) == 0)
-            return l;
-    }
-    return -1;
-}
-
-/* Warning from 80% of the span on, compared exactly in integers: 10 * used >= 8 * span. */
+/* Warning from the configured share on, compared exactly in integers. */
 enum sla_level sla_level_at(int64_t start, int64_t due, int64_t now)
 {
     if (due == 0)
         return SLA_NONE;
     if (now > due)
         return SLA_OVERDUE;
-    if ((now - start) * 10 >= (due - start) * 8)
+    if ((now - start) * 100 >= (due - start) * warning_percent)
         return SLA_WARNING;
     return SLA_OK;
 }

@@ -24,8 +24,8 @@ static const char *const status_labels_zh[ST__COUNT] = {
     [ST_MERGED] = "已并单",
 };
 
-/* One more slot than ACT__COUNT: ACT_CREATE has a name but cannot be parsed. */
-static const char *const action_names[ACT__COUNT + 1] = {
+/* Past ACT__COUNT: the system events, which have names but cannot be asked for. */
+static const char *const action_names[ACT__ALL] = {
     [ACT_ANSWER] = "answer",
     [ACT_DISPATCH] = "dispatch",
     [ACT_ACCEPT] = "accept",
@@ -42,6 +42,9 @@ static const char *const action_names[ACT__COUNT + 1] = {
     [ACT_URGE] = "urge",
     [ACT_COMMENT] = "comment",
     [ACT_CREATE] = "create",
+    [ACT_SLA_WARNING] = "sla_warning",
+    [ACT_SLA_OVERDUE] = "sla_overdue",
+    [ACT_DEADLINE_RECOMPUTED] = "deadline_recomputed",
 };
 
 static const char *const channel_names[CH__COUNT] = {
@@ -124,6 +127,11 @@ int action_parse(const char *s)
 {
     /* Only the client-visible actions: "create" is not something one can ask for. */
     return index_of(action_names, ACT__COUNT, s);
+}
+
+int action_parse_any(const char *s)
+{
+    return index_of(action_names, COUNT_OF(action_names), s);
 }
 
 const char *role_name(enum role r)

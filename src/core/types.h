@@ -41,8 +41,13 @@ enum action {
     ACT_URGE,
     ACT_COMMENT,
     ACT__COUNT,
-    /* Not an action a client can name: the event written when a ticket is made. */
-    ACT_CREATE = ACT__COUNT
+    /* Not actions a client can name: events the system writes. They are not
+       in the state machine's table and action_parse() never returns them. */
+    ACT_CREATE = ACT__COUNT, /* the ticket was made */
+    ACT_SLA_WARNING,         /* a clock passed its warning share (yellow card) */
+    ACT_SLA_OVERDUE,         /* a clock passed its deadline (red card) */
+    ACT_DEADLINE_RECOMPUTED, /* provisional deadlines redone on a newly known calendar */
+    ACT__ALL
 };
 
 /* Roles as flags so that a rule can name several. */
@@ -86,8 +91,9 @@ const char *status_label_zh(enum ticket_status s);
 /* True for every state but closed and merged. */
 bool status_is_open(enum ticket_status s);
 
-const char *action_name(enum action a); /* also knows ACT_CREATE ("create") */
-int action_parse(const char *s);        /* never returns ACT_CREATE */
+const char *action_name(enum action a); /* also knows the system events ("create", ...) */
+int action_parse(const char *s);        /* client actions only: never a system event */
+int action_parse_any(const char *s);    /* client actions and system events */
 
 const char *role_name(enum role r); /* r is exactly one flag */
 int role_parse(const char *s);      /* returns the flag, or -1 */

@@ -280,7 +280,7 @@ int workflow_check_args(enum action a, const struct action_args *args, const cha
         return 0;
     case ACT_COMMENT:
         return check_text(&v, &T_NOTE, args->note, true);
-    case ACT__COUNT:
+    default: /* the system events: never taken through the state machine */
         break;
     }
     return fail(&v, "action", "unknown action"); /* defensive: not a client action */

@@ -21,6 +21,20 @@ enum stmt_id {
     Q_APIKEY_INSERT, Q_APIKEY_LOOKUP,
     Q_SEQ_NEXT, Q_TICKET_INSERT, Q_TICKET_GET, Q_TICKET_UPDATE, Q_CO_INSERT, Q_CO_DELETE,
     Q_EVENT_INSERT, Q_EVENT_LIST, Q_TICKET_COUNT_STATUS,
+    /* sqlite_open311.c */
+    Q_SVC_INFO_LIST, Q_SVC_INFO_GET, Q_SVC_INFO_PUT, Q_SVC_ATTR_LIST, Q_SVC_VALUE_LIST,
+    Q_SVC_ATTR_DELETE, Q_SVC_ATTR_INSERT, Q_SVC_VALUE_INSERT, Q_SVC_CHANGESET, Q_ANSWER_INSERT,
+    Q_ANSWER_LIST, Q_O311_INSERT, Q_O311_GET, Q_O311_TOKEN, Q_PUBLIC_LIST, Q_APIKEY_LIST,
+    Q_APIKEY_REVOKE, Q_APIKEY_TOUCH,
+    /* sqlite_kb.c, sqlite_similar.c */
+    Q_KB_INSERT, Q_KB_UPDATE, Q_KB_GET, Q_KB_REV_INSERT, Q_KB_REV_LIST, Q_KB_LIST, Q_KB_SEARCH,
+    Q_KB_SUGGEST, Q_SIM_PHONE, Q_SIM_NEAR, Q_SIM_HASH,
+    /* sqlite_sla.c, sqlite_feed.c */
+    Q_CAL_DAYS, Q_CAL_YEARS, Q_CAL_PUT, Q_CAL_DELETE, Q_CAL_DELETE_YEAR_DAYS, Q_CAL_MARK_YEAR,
+    Q_CAL_UNMARK_YEAR, Q_CAL_BUMP, Q_CAL_REVISION,
+    Q_RULE_LIST, Q_RULE_GET, Q_RULE_INSERT, Q_RULE_UPDATE, Q_RULE_DELETE,
+    Q_SLA_PENDING, Q_SLA_MARK_GET, Q_SLA_MARK_SET, Q_PROVISIONAL, Q_CAT_PARENT, Q_FEED_SINCE,
+    Q_EVENT_LAST,
     Q__COUNT
 };
 
@@ -46,6 +60,7 @@ struct store_conn {
     "t.reply, t.contacted, t.contacted_at, t.satisfaction, t.resolved, t.extension_pending, "  \
     "t.extension_until, t.extension_reason, t.urge_count, t.reopen_count, t.master, "          \
     "t.created_by, t.created_at, t.updated_at, t.version, "     \
+    "t.reply_started_at, t.sign_span, t.reply_span, t.callback_span, t.deadline_provisional, " \
     "(SELECT group_concat(unit_id) FROM ticket_co_units WHERE ticket_id = t.id)"
 
 /* Statement `id` with text `sql`, prepared on first use, reset and unbound
@@ -66,5 +81,13 @@ void sq_bind_tri(sqlite3_stmt *st, int i, int v);           /* -1 -> NULL */
 char *sq_col_text(sqlite3_stmt *st, int i, int *oom);
 int64_t sq_col_id(sqlite3_stmt *st, int i); /* NULL -> 0 */
 int sq_col_tri(sqlite3_stmt *st, int i);    /* NULL -> -1 */
+
+/* sqlite_search.c: registers the "rexian" FTS5 tokenizer and rexian_simhash()
+   on a new connection. SQLITE_OK or an SQLite code. */
+int sq_search_setup(sqlite3 *db);
+/* The FTS5 expression for a user's search text: each word a quoted string,
+   all required (any = false) or any of them (any = true), at most max_terms
+   distinct words. *out is malloc'd. STORE_INVALID when the text has no word. */
+int sq_fts_query(const char *text, bool any, int max_terms, char **out);
 
 #endif

@@ -30,7 +30,9 @@ enum list_bits {
     LB_SORT_DUE = 1 << 10,
     LB_SLA_OK = 1 << 11,
     LB_SLA_WARN = 1 << 12,
-    LB_SLA_OVER = 1 << 13
+    LB_SLA_OVER = 1 << 13,
+    LB_FTS = 1 << 14,      /* q: join the search index, add a snippet column */
+    LB_SORT_RANK = 1 << 15 /* with LB_FTS: best match first */
 };
 
 void ticket_filter_init(struct ticket_filter *f)
@@ -67,6 +69,8 @@ static unsigned filter_key(const struct ticket_filter *f)
         k |= LB_CURSOR;
     if (f->sort == SORT_DUE)
         k |= LB_SORT_DUE;
+    if (f->q)
+        k |= LB_FTS | (f->sort == SORT_RANK ? LB_SORT_RANK : 0);
     if (f->sla == SLA_OK)
         k |= LB_SLA_OK;
     else if (f->sla == SLA_WARNING)
@@ -106,8 +110,15 @@ static sqlite3_stmt *list_stmt(struct store_conn *c, unsigned key)
                    "WITH RECURSIVE cat_sub(id) AS (SELECT :cat UNION ALL SELECT k.id FROM "
                    "categories k JOIN cat_sub ON k.parent_id = cat_sub.id) ");
     bad |= add(sql, sizeof sql, &p, "SELECT ");
-    bad |= add(sql, sizeof sql, &p, key & LB_SORT_DUE ? DUE_EXPR : "t.created_at");
-    bad |= add(sql, sizeof sql, &p, ", " TICKET_COLS " FROM tickets t WHERE 1");
+    bad |= add(sql, sizeof sql, &p,
+               key & LB_SORT_RANK ? "f.rank" : key & LB_SORT_DUE ? DUE_EXPR : "t.created_at");
+    if (key & LB_FTS) /* the snippet is the last column; \x02 \x03 mark the matches */
+        bad |= add(sql, sizeof sql, &p,
+                   ", " TICKET_COLS ", snippet(tickets_fts, -1, char(2), char(3), '…', 32) "
+                   "FROM tickets_fts f JOIN tickets t ON t.id = f.rowid "
+                   "WHERE tickets_fts MATCH :fts");
+    else
+        bad |= add(sql, sizeof sql, &p, ", " TICKET_COLS " FROM tickets t WHERE 1");
     if (key & LB_STATUS)
         bad |= add(sql, sizeof sql, &p,
                    " AND t.status IN (SELECT value FROM json_each(:statuses))");
@@ -135,19 +146,21 @@ static sqlite3_stmt *list_stmt(struct store_conn *c, unsigned key)
         bad |= add(sql, sizeof sql, &p, " AND t.due_key < :now");
     if (key & LB_SLA_WARN)
         bad |= add(sql, sizeof sql, &p,
-                   " AND t.due_key >= :now AND (:now - t.start_key) * 5 >= "
-                   "(t.due_key - t.start_key) * 4");
+                   " AND t.due_key >= :now AND (:now - t.clock_start) * 100 >= "
+                   "(t.due_key - t.clock_start) * :warnpct");
     if (key & LB_SLA_OK)
         bad |= add(sql, sizeof sql, &p,
-                   " AND t.due_key >= :now AND (:now - t.start_key) * 5 < "
-                   "(t.due_key - t.start_key) * 4");
+                   " AND t.due_key >= :now AND (:now - t.clock_start) * 100 < "
+                   "(t.due_key - t.clock_start) * :warnpct");
     if (key & LB_CURSOR)
         bad |= add(sql, sizeof sql, &p,
-                   key & LB_SORT_DUE ? " AND (" DUE_EXPR ", t.id) > (:akey, :aid)"
-                                     : " AND (t.created_at, t.id) < (:akey, :aid)");
+                   key & LB_SORT_RANK  ? " AND (f.rank, t.id) > (:arank, :aid)"
+                   : key & LB_SORT_DUE ? " AND (" DUE_EXPR ", t.id) > (:akey, :aid)"
+                                       : " AND (t.created_at, t.id) < (:akey, :aid)");
     bad |= add(sql, sizeof sql, &p,
-               key & LB_SORT_DUE ? " ORDER BY " DUE_EXPR ", t.id LIMIT :limit"
-                                 : " ORDER BY t.created_at DESC, t.id DESC LIMIT :limit");
+               key & LB_SORT_RANK  ? " ORDER BY f.rank, t.id LIMIT :limit"
+               : key & LB_SORT_DUE ? " ORDER BY " DUE_EXPR ", t.id LIMIT :limit"
+                                   : " ORDER BY t.created_at DESC, t.id DESC LIMIT :limit");
     if (bad)
         return NULL; /* defensive: the fragments always fit */
     sqlite3_stmt *st = NULL;
@@ -181,13 +194,59 @@ static void bind_name_text(sqlite3_stmt *st, const char *name, const char *v)
         sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
 }
 
+/* A BM25 rank (a double) as an int64 key of the same order, and back, exactly. */
+static int64_t rank_key(double d)
+{
+    int64_t b;
+    memcpy(&b, &d, sizeof b);
+    return b < 0 ? b ^ INT64_MAX : b;
+}
+
+static double rank_of_key(int64_t k)
+{
+    int64_t b = k < 0 ? k ^ INT64_MAX : k;
+    double d;
+    memcpy(&d, &b, sizeof d);
+    return d;
+}
+
+void store_free_snippets(char **a, size_t n)
+{
+    for (size_t i = 0; a && i < n; i++)
+        free(a[i]);
+    free(a);
+}
+
 int store_ticket_list(struct store_conn *c, const struct ticket_filter *f, struct ticket **out,
                       int64_t **keys, size_t *n, bool *more)
 {
+    return store_ticket_search(c, f, out, keys, NULL, n, more);
+}
+
+int store_ticket_search(struct store_conn *c, const struct ticket_filter *f, struct ticket **out,
+                        int64_t **keys, char ***snippets, size_t *n, bool *more)
+{
     unsigned key = filter_key(f);
+    char *fts = NULL;
+    if (f->q) {
+        int qrc = sq_fts_query(f->q, false, 32, &fts);
+        if (qrc != STORE_OK)
+            return qrc;
+    }
     sqlite3_stmt *st = list_stmt(c, key);
-    if (!st)
+    if (!st) {
+        free(fts);
         return STORE_ERROR;
+    }
+    if (fts) {
+        bind_name_text(st, ":fts", fts);
+        free(fts);
+    }
+    if (key & LB_SORT_RANK) {
+        int ai = sqlite3_bind_parameter_index(st, ":arank");
+        if (ai)
+            sqlite3_bind_double(st, ai, rank_of_key(f->after_key));
+    }
     if (key & LB_STATUS) {
         char js[160];
         size_t p = 0;
@@ -212,6 +271,7 @@ int store_ticket_list(struct store_conn *c, const struct ticket_filter *f, struc
     if (f->scope_path)
         bind_name_text(st, ":scope", f->scope_path);
     bind_name_int(st, ":now", f->now);
+    bind_name_int(st, ":warnpct", sla_warning_percent());
     bind_name_int(st, ":akey", f->after_key);
     bind_name_int(st, ":aid", f->after_id);
     int limit = f->limit < 1 ? 1 : f->limit > 200 ? 200 : f->limit;
@@ -219,9 +279,11 @@ int store_ticket_list(struct store_conn *c, const struct ticket_filter *f, struc
 
     struct ticket *arr = calloc((size_t)limit, sizeof *arr);
     int64_t *karr = calloc((size_t)limit, sizeof *karr);
-    if (!arr || !karr) {
+    char **sarr = snippets && (key & LB_FTS) ? calloc((size_t)limit, sizeof *sarr) : NULL;
+    if (!arr || !karr || (snippets && (key & LB_FTS) && !sarr)) {
         free(arr);
         free(karr);
+        free(sarr);
         return STORE_NOMEM;
     }
     size_t len = 0;
@@ -232,9 +294,15 @@ int store_ticket_list(struct store_conn *c, const struct ticket_filter *f, struc
             *more = true;
             break;
         }
-        karr[len] = sqlite3_column_int64(st, 0);
+        karr[len] = key & LB_SORT_RANK ? rank_key(sqlite3_column_double(st, 0))
+                                       : sqlite3_column_int64(st, 0);
         /* The ticket columns follow the sort key, in TICKET_COLS order. */
         rc = sq_read_ticket_row(st, &arr[len]);
+        if (sarr && rc == STORE_OK) {
+            int oom = 0;
+            sarr[len] = sq_col_text(st, sqlite3_column_count(st) - 1, &oom);
+            rc = oom ? STORE_NOMEM : STORE_OK;
+        }
         len++;
         if (rc != STORE_OK)
             break;
@@ -244,11 +312,14 @@ int store_ticket_list(struct store_conn *c, const struct ticket_filter *f, struc
     sqlite3_reset(st);
     if (rc != STORE_OK) {
         store_free_tickets(arr, len);
+        store_free_snippets(sarr, len);
         free(karr);
         return rc;
     }
     *out = arr;
     *keys = karr;
+    if (snippets)
+        *snippets = sarr;
     *n = len;
     return STORE_OK;
 }

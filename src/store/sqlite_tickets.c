@@ -38,6 +38,23 @@ static int parse_co_units(const char *s, struct ticket *t)
     return 0;
 }
 
+/* A span column ("15 working_days"); NULL or unreadable is "not set". */
+static void read_span(sqlite3_stmt *st, int i, struct sla_span *out)
+{
+    if (sla_span_parse((const char *)sqlite3_column_text(st, i), out) != 0)
+        *out = SLA_SPAN_NONE;
+}
+
+/* Binds a span as its text, or NULL when not set (SQLITE_TRANSIENT: the text is on our stack). */
+static void bind_span(sqlite3_stmt *st, int i, struct sla_span s)
+{
+    char buf[32];
+    if (sla_span_format(s, buf, sizeof buf) == 0)
+        sqlite3_bind_text(st, i, buf, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
 static int read_ticket_at(sqlite3_stmt *st, struct ticket *t, int first)
 {
     int oom = 0, i = first;
@@ -86,6 +103,11 @@ static int read_ticket_at(sqlite3_stmt *st, struct ticket *t, int first)
     t->created_at = sqlite3_column_int64(st, i++);
     t->updated_at = sqlite3_column_int64(st, i++);
     t->version = sqlite3_column_int(st, i++);
+    t->reply_started_at = sq_col_id(st, i++);
+    read_span(st, i++, &t->sign_span);
+    read_span(st, i++, &t->reply_span);
+    read_span(st, i++, &t->callback_span);
+    t->deadline_provisional = (unsigned)sqlite3_column_int(st, i++);
     const char *co = (const char *)sqlite3_column_text(st, i++);
     if (co && *co && !oom)
         oom = parse_co_units(co, t);
@@ -184,6 +206,12 @@ static void bind_mutable(sqlite3_stmt *st, const struct ticket *t)
     sq_bind_text(st, i++, t->master[0] ? t->master : NULL);
     sqlite3_bind_int64(st, i++, t->updated_at);
     sqlite3_bind_int(st, i++, t->version);
+    /* The deadline bookkeeping of issue 3 takes ?50..?54 (gaps are allowed). */
+    sq_bind_id(st, 50, t->reply_started_at);
+    bind_span(st, 51, t->sign_span);
+    bind_span(st, 52, t->reply_span);
+    bind_span(st, 53, t->callback_span);
+    sqlite3_bind_int(st, 54, (int)t->deadline_provisional);
 }
 
 #define MUTABLE_COLS                                                                            \
@@ -192,7 +220,9 @@ static void bind_mutable(sqlite3_stmt *st, const struct ticket *t)
     "sign_due, reply_due, callback_due, accepted_at, replied_at, closed_at, answer, "          \
     "kb_article_id, reply, contacted, contacted_at, satisfaction, resolved, "                  \
     "extension_pending, extension_until, extension_reason, urge_count, reopen_count, master, " \
-    "updated_at, version"
+    "updated_at, version, "                                                                    \
+    "reply_started_at, sign_span, reply_span, callback_span, deadline_provisional"
+#define DEADLINE_PARAMS "?50, ?51, ?52, ?53, ?54"
 
 int store_ticket_insert(struct store_conn *c, struct ticket *t)
 {
@@ -201,7 +231,7 @@ int store_ticket_insert(struct store_conn *c, struct ticket *t)
         "INSERT INTO tickets(number, " MUTABLE_COLS ", created_by, created_at) VALUES(?1, "
         "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
         "?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, "
-        "?38, ?39, ?40, ?41)");
+        "?38, ?39, " DEADLINE_PARAMS ", ?40, ?41)");
     if (!st)
         return STORE_ERROR;
     sq_bind_text(st, 1, t->number);
@@ -242,7 +272,8 @@ int store_ticket_update(struct store_conn *c, const struct ticket *t, int expect
         c, Q_TICKET_UPDATE,
         "UPDATE tickets SET (" MUTABLE_COLS ") = (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
         "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, "
-        "?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39) WHERE id = ?1 AND version = ?40");
+        "?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, " DEADLINE_PARAMS
+        ") WHERE id = ?1 AND version = ?40");
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, t->id);
@@ -260,8 +291,8 @@ int store_event_insert(struct store_conn *c, struct ticket_event *e)
 {
     sqlite3_stmt *st = sq_stmt(c, Q_EVENT_INSERT,
                                "INSERT INTO ticket_events(ticket_id, at, actor_id, action, "
-                               "from_status, to_status, note, args) "
-                               "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+                               "from_status, to_status, note, args, unit_id) "
+                               "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, e->ticket_id);
@@ -272,6 +303,7 @@ int store_event_insert(struct store_conn *c, struct ticket_event *e)
     sq_bind_text(st, 6, status_name(e->to_status));
     sq_bind_text(st, 7, e->note);
     sq_bind_text(st, 8, e->args_json ? e->args_json : "{}");
+    sq_bind_id(st, 9, e->unit_id);
     int rc = sq_exec(c, st, "event insert");
     if (rc == STORE_OK)
         e->id = sqlite3_last_insert_rowid(c->db);
@@ -312,7 +344,7 @@ int store_event_list(struct store_conn *c, int64_t ticket_id, struct ticket_even
         e->actor_id = sq_col_id(st, 2);
         e->actor_name = sq_col_text(st, 3, &oom);
         const char *an = (const char *)sqlite3_column_text(st, 4);
-        e->action = an && strcmp(an, "create") == 0 ? ACT_CREATE : (enum action)action_parse(an);
+        e->action = (enum action)action_parse_any(an);
         const char *fs = (const char *)sqlite3_column_text(st, 5);
         e->from_status = fs ? (enum ticket_status)status_parse(fs) : ST__COUNT;
         e->to_status = status_parse((const char *)sqlite3_column_text(st, 6));

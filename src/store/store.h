@@ -20,7 +20,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/calendar.h"
+#include "core/feed.h"
+#include "core/kb.h"
 #include "core/model.h"
+#include "core/sla_rules.h"
+#include "core/service.h"
 
 enum store_rc {
     STORE_OK = 0,
@@ -133,7 +138,8 @@ int store_event_list(struct store_conn *c, int64_t ticket_id, struct ticket_even
 
 enum ticket_sort {
     SORT_NEWEST,  /* created_at desc (id desc) */
-    SORT_DUE      /* the running deadline asc (sign_due for dispatched, reply_due else), then id */
+    SORT_DUE,     /* the running deadline asc (sign_due for dispatched, reply_due else), then id */
+    SORT_RANK     /* with q: best match first (BM25), then id; the key encodes the rank */
 };
 
 struct ticket_filter {
@@ -146,6 +152,9 @@ struct ticket_filter {
     int64_t now;
     int64_t from, to;     /* created_at range [from, to); 0 = open */
     const char *phone;    /* exact citizen phone; NULL = any */
+    /* Search text: every word must occur in the title, content, address or
+       reply (store_ticket_search). Valid UTF-8 with a word; NULL = none. */
+    const char *q;
     /* Visibility: when scope_path is set, only tickets whose lead unit lies in
        that subtree, or that have a co-unit there, while open. */
     const char *scope_path;
@@ -166,6 +175,15 @@ void ticket_filter_init(struct ticket_filter *f);
  */
 int store_ticket_list(struct store_conn *c, const struct ticket_filter *f, struct ticket **out,
                       int64_t **keys, size_t *n, bool *more);
+/*
+ * As store_ticket_list, and when f->q is set also a snippet per row in
+ * (*snippets)[i] (malloc'd array of malloc'd strings; free with
+ * store_free_snippets): the best passage, matches between \x02 and \x03.
+ * STORE_INVALID if f->q has no word to search for.
+ */
+int store_ticket_search(struct store_conn *c, const struct ticket_filter *f, struct ticket **out,
+                        int64_t **keys, char ***snippets, size_t *n, bool *more);
+void store_free_snippets(char **a, size_t n);
 /* Ticket counts by state; counts has ST__COUNT slots. */
 int store_ticket_count_by_status(struct store_conn *c, int64_t counts[ST__COUNT]);
 
@@ -175,5 +193,217 @@ void store_free_categories(struct category *a, size_t n);
 void store_free_users(struct user *a, size_t n);
 void store_free_tickets(struct ticket *a, size_t n);
 void store_free_events(struct ticket_event *a, size_t n);
+
+/* ---- knowledge base (store/sqlite_kb.c) ---- */
+/* Inserts a (created_*, updated_* and revision as given); sets a->id. */
+int store_kb_insert(struct store_conn *c, struct kb_article *a);
+/* Writes every field of a where the stored revision is `expected`; STORE_CONFLICT otherwise. */
+int store_kb_update(struct store_conn *c, const struct kb_article *a, int expected);
+int store_kb_get(struct store_conn *c, int64_t id, struct kb_article *out);
+/* Appends a revision: r->article is the article as it stands after it. */
+int store_kb_revision_insert(struct store_conn *c, const struct kb_revision *r);
+/* Oldest first; free with store_free_kb_revisions. */
+int store_kb_revisions(struct store_conn *c, int64_t article_id, struct kb_revision **out,
+                       size_t *n);
+
+struct kb_filter {
+    int state;            /* enum kb_state, -1 = any */
+    int64_t category_id;  /* the category or below it; 0 = any */
+    int64_t unit_id;      /* exact owning unit; 0 = any */
+    const char *tag;      /* exact tag; NULL = any */
+    const char *q;        /* search text: all its words; NULL = none (then newest first) */
+    bool in_effect;       /* only published articles in effect at `now` */
+    int64_t now;
+    /* Visibility: `all` sees every state; otherwise published ones, plus, when
+       scope_path is set, those owned by a unit in that subtree. */
+    bool all;
+    const char *scope_path;
+    int64_t before_id;    /* without q: ids below this (the cursor); 0 = from the newest */
+    int limit;            /* 1..200 */
+};
+/*
+ * Articles matching f: newest first, or best match first with q (then
+ * (*snippets)[i] holds each one's best passage, marked as for tickets;
+ * NULL snippets when no q). *more: another page follows.
+ */
+int store_kb_list(struct store_conn *c, const struct kb_filter *f, struct kb_article **out,
+                  char ***snippets, size_t *n, bool *more);
+/* Up to `limit` published articles in effect at `now` most relevant to any
+   word of `text`, best first, with snippets. */
+int store_kb_suggest(struct store_conn *c, const char *text, int64_t now, int limit,
+                     struct kb_article **out, char ***snippets, size_t *n);
+/* The state and dates of article id, cheaply (for citing it); STORE_NOTFOUND if none. */
+int store_kb_peek(struct store_conn *c, int64_t id, struct kb_article *out);
+void store_free_kb(struct kb_article *a, size_t n);
+void store_free_kb_revisions(struct kb_revision *a, size_t n);
+
+/* ---- repeat requests (store/sqlite_similar.c) ---- */
+/* A ticket that may repeat another, with what the rules of core/dedup.h need. */
+struct similar_row {
+    int64_t id;
+    char number[TICKET_NUMBER_LEN + 1];
+    char *title;
+    enum ticket_status status;
+    int64_t created_at;
+    char *phone;
+    int64_t category_id, unit_id;
+    char *area;
+    bool has_location;
+    double lat, lng;
+    bool has_simhash;
+    uint64_t simhash;
+};
+struct similar_query {
+    int64_t exclude_id;      /* the ticket itself */
+    const char *phone;       /* NULL: no phone candidates */
+    int64_t phone_from, phone_to;
+    int64_t category_id;     /* 0: no place candidates */
+    int64_t near_from, near_to;
+    const char *area;        /* same area; NULL = none */
+    bool has_box;            /* and/or inside this box */
+    double lat0, lat1, lng0, lng1;
+    int limit;               /* per kind */
+};
+/* Tickets (never merged ones) with the same phone in its window, and of the
+   same category in the same area or box in its window; no duplicates. */
+int store_similar_candidates(struct store_conn *c, const struct similar_query *q,
+                             struct similar_row **out, size_t *n);
+void store_free_similar(struct similar_row *a, size_t n);
+/* The stored fingerprint of a ticket; STORE_NOTFOUND if it has none. */
+int store_ticket_simhash(struct store_conn *c, int64_t ticket_id, uint64_t *out);
+
+/* ---- working calendar and deadline rules (store/sqlite_sla.c) ---- */
+/* The days the database lists (admin edits, imports), in date order; *out malloc'd. */
+int store_calendar_days(struct store_conn *c, struct cal_day **out, size_t *n);
+/* The years the database knows the schedule of, ascending; *out malloc'd. */
+int store_calendar_years(struct store_conn *c, int **out, size_t *n);
+/* Lists or relists one day (d->source is ignored). Each write bumps the revision. */
+int store_calendar_put_day(struct store_conn *c, const struct cal_day *d, int64_t now);
+/* Unlists one day; STORE_NOTFOUND if the database did not list it. */
+int store_calendar_delete_day(struct store_conn *c, int32_t day);
+/* Replaces the listed days of `year` with days[0..n) and marks the year known. */
+int store_calendar_replace_year(struct store_conn *c, int year, const struct cal_day *days,
+                                size_t n, int64_t now);
+/* Forgets the year's days and mark; STORE_NOTFOUND if the database had neither. */
+int store_calendar_delete_year(struct store_conn *c, int year);
+/* A number that changes with every calendar write. */
+int store_calendar_revision(struct store_conn *c, int64_t *rev);
+
+/* Rules in id order; *out malloc'd, free with store_free_sla_rules(). */
+int store_sla_rule_list(struct store_conn *c, struct sla_rule **out, size_t *n);
+int store_sla_rule_get(struct store_conn *c, int64_t id, struct sla_rule *out);
+/* Sets r->id and the times. STORE_CONFLICT if a rule has the same type, urgency, category. */
+int store_sla_rule_insert(struct store_conn *c, struct sla_rule *r, int64_t now);
+int store_sla_rule_update(struct store_conn *c, struct sla_rule *r, int64_t now);
+int store_sla_rule_delete(struct store_conn *c, int64_t id);
+void store_free_sla_rules(struct sla_rule *a, size_t n);
+
+/* ---- SLA supervision and the live feed (store/sqlite_feed.c) ---- */
+struct ticket_ref {
+    int64_t id;
+    char number[TICKET_NUMBER_LEN + 1];
+};
+/* What the timer loop last recorded for a ticket: level (0, 1 warning, 2 overdue) of a clock. */
+struct sla_mark {
+    int clock;   /* enum sla_clock, or -1 if none */
+    int64_t due; /* the deadline the level was recorded against */
+    int level;
+};
+/*
+ * Open tickets whose running clock has, at `now` and with the yellow card
+ * from `warn_percent`, reached a level above the one recorded for that
+ * clock and deadline; most overdue first, at most `limit`; *out malloc'd.
+ */
+int store_sla_pending(struct store_conn *c, int64_t now, int warn_percent, size_t limit,
+                      struct ticket_ref **out, size_t *n);
+int store_sla_mark_get(struct store_conn *c, int64_t ticket_id, struct sla_mark *out);
+/* Records m unless the stored mark is already at m's level or above: STORE_CONFLICT then. */
+int store_sla_mark_set(struct store_conn *c, int64_t ticket_id, const struct sla_mark *m);
+/* Open tickets with a provisional deadline and id > after, ascending; *out malloc'd. */
+int store_provisional_list(struct store_conn *c, int64_t after, size_t limit,
+                           struct ticket_ref **out, size_t *n);
+/* The category and its ancestors, nearest first (at most max). */
+int store_category_chain(struct store_conn *c, int64_t id, int64_t *out, size_t max, size_t *n);
+/* Events with id > after, oldest first, at most limit, as the feed shows them. */
+int store_feed_since(struct store_conn *c, int64_t after, size_t limit, struct feed_event **out,
+                     size_t *n);
+void store_free_feed(struct feed_event *a, size_t n);
+/* The id of the newest event (0 if none). */
+int store_event_last_id(struct store_conn *c, int64_t *id);
+
+/* ---- Open311 services, answers, API keys (store/sqlite_open311.c) ---- */
+/* Every category's Open311 info (description, keywords, notice, attribute count). */
+int store_service_info_list(struct store_conn *c, struct service_info **out, size_t *n);
+/* One category's; a category never set gets empty strings and updated_at 0. */
+int store_service_info_get(struct store_conn *c, int64_t category_id, struct service_info *out);
+int store_service_info_put(struct store_conn *c, const struct service_info *s, int64_t now);
+/* A category's attributes in their order, with their values; malloc'd. */
+int store_service_attrs_get(struct store_conn *c, int64_t category_id, struct service_attr **out,
+                            size_t *n);
+/* Replaces all of a category's attributes (use inside a write transaction). */
+int store_service_attrs_put(struct store_conn *c, int64_t category_id,
+                            const struct service_attr *a, size_t n, int64_t now);
+/* The latest change to any category or Open311 definition, Unix ms (0 if none). */
+int store_service_changeset(struct store_conn *c, int64_t *ms);
+
+/* Stores the non-empty values of each answer. */
+int store_ticket_answers_put(struct store_conn *c, int64_t ticket_id,
+                             const struct attr_answer *a, size_t n);
+int store_ticket_answers_get(struct store_conn *c, int64_t ticket_id, struct ticket_answer **out,
+                             size_t *n);
+int store_ticket_open311_insert(struct store_conn *c, const struct ticket_open311 *o);
+/* STORE_NOTFOUND for a ticket that did not come through Open311. */
+int store_ticket_open311_get(struct store_conn *c, int64_t ticket_id, struct ticket_open311 *out);
+/* The ticket number (TICKET_NUMBER_LEN + 1 bytes) filed under an Open311 token. */
+int store_ticket_by_token(struct store_conn *c, const char *token, char *number);
+
+/* Tickets the public may see: no `report` type, not confidential. */
+struct public_filter {
+    int64_t category_id;  /* exact; 0 = any */
+    int64_t from, to;     /* created_at in [from, to] */
+    int status;           /* 0 any, 1 open (not closed or merged), 2 closed or merged */
+    int limit, offset;
+};
+/* Newest first; *out and *extras (the Open311 extras of each ticket, zeroed where it has
+   none) are malloc'd arrays of *n. Free with store_free_public(). */
+int store_public_ticket_list(struct store_conn *c, const struct public_filter *f,
+                             struct ticket **out, struct ticket_open311 **extras, size_t *n);
+void store_free_public(struct ticket *t, struct ticket_open311 *extras, size_t n);
+
+/* API keys, oldest first, never the key hash. */
+int store_apikey_list(struct store_conn *c, struct api_key_info **out, size_t *n);
+/* Marks a key revoked (STORE_NOTFOUND if no such key; revoking twice is fine). */
+int store_apikey_revoke(struct store_conn *c, int64_t id, int64_t now);
+int store_apikey_touch(struct store_conn *c, int64_t id, int64_t now);
+
+/* ---- audit log (store/sqlite_audit.c; the hashes are app/audit.c's) ---- */
+struct audit_row {
+    int64_t seq;         /* 1, 2, 3, ... */
+    int64_t at;          /* Unix ms */
+    int64_t actor_id;    /* 0: the command line */
+    char *actor;         /* username at the time */
+    char *action;        /* "user.create", ... */
+    char *object_type;   /* "user", "unit", ... */
+    int64_t object_id;   /* 0 if none */
+    char *detail;        /* JSON object text */
+    uint8_t prev_hash[32];
+    uint8_t hash[32];
+};
+void audit_row_release(struct audit_row *r);
+/* The last sequence number and hash (0 and 32 zero bytes while empty). */
+int store_audit_head(struct store_conn *c, int64_t *seq, uint8_t hash[32]);
+/* Appends row (whose seq must be head + 1) and moves the head; inside a write transaction. */
+int store_audit_append(struct store_conn *c, const struct audit_row *row);
+/*
+ * Calls fn for every row in sequence order, inside one read transaction;
+ * stops early (returning STORE_OK) when fn returns non-zero. The row is
+ * borrowed for the call only.
+ */
+int store_audit_each(struct store_conn *c, int (*fn)(const struct audit_row *row, void *ctx),
+                     void *ctx);
+/* Up to `limit` (1..1000) rows with seq < before (0 = from the newest), newest first. */
+int store_audit_list(struct store_conn *c, int64_t before, int limit, struct audit_row **out,
+                     size_t *n);
+void store_free_audit(struct audit_row *a, size_t n);
 
 #endif

@@ -14,6 +14,7 @@ anything failed, else 0.
 
 import os
 import sys
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -24,6 +25,17 @@ class CountingResult(unittest.TextTestResult):
     def __init__(self, *a, **kw):
         super().__init__(*a, **kw)
         self.passed = []
+        self.durations_s = {}
+        self._t0 = None
+
+    def startTest(self, test):
+        self._t0 = time.monotonic()
+        super().startTest(test)
+
+    def stopTest(self, test):
+        super().stopTest(test)
+        if self._t0 is not None:
+            self.durations_s[test.id()] = time.monotonic() - self._t0
 
     def addSuccess(self, test):
         super().addSuccess(test)
@@ -62,6 +74,9 @@ def main(argv):
               + len(never_ran))
     passed = len(result.passed)
     skipped = len(result.skipped)
+    slow = sorted(result.durations_s.items(), key=lambda kv: -kv[1])[:5]
+    if slow:
+        print("slowest: " + ", ".join("%s %.1fs" % (k.split(".", 1)[1], v) for k, v in slow))
     if never_ran:
         print("not run (class set-up failed): %d" % len(never_ran))
         for i in never_ran:

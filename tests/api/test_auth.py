@@ -67,10 +67,40 @@ class AuthTest(ServerTestCase):
         r = self.srv.request("GET", "/auth/me",
                              headers={"Cookie": "theme=dark; rexian_session=%s; lang=zh" % tok})
         self.assertStatus(r, 200)
-        r = self.srv.request("POST", "/tickets", {"channel": "phone", "type": "help",
-                                                  "title": "cookie", "content": "x"},
-                             headers={"Cookie": "rexian_session=" + tok})
+        # A write by cookie alone needs X-Requested-With (CSRF), any value.
+        body = {"channel": "phone", "type": "help", "title": "cookie", "content": "x"}
+        before = len(self.all_items("sup1"))
+        r = self.srv.request("POST", "/tickets", body, headers={"Cookie": "rexian_session=" + tok})
+        self.assertError(r, 403, "forbidden")
+        self.assertEqual(len(self.all_items("sup1")), before, "nothing stored")
+        r = self.srv.request("POST", "/tickets", body,
+                             headers={"Cookie": "rexian_session=" + tok,
+                                      "X-Requested-With": "XMLHttpRequest"})
         self.assertStatus(r, 201)
+        n = r.body["number"]
+        r = self.srv.request("POST", "/tickets/%s/actions/urge" % n, {"version": 1},
+                             headers={"Cookie": "rexian_session=" + tok})
+        self.assertError(r, 403, "forbidden")
+        r = self.srv.request("POST", "/tickets/%s/actions/urge" % n, {"version": 1},
+                             headers={"Cookie": "rexian_session=" + tok, "X-Requested-With": "1"})
+        self.assertStatus(r, 200)
+        # Reads need no header, and a bearer token needs none either.
+        self.assertStatus(self.srv.request("GET", "/tickets/" + n,
+                                           headers={"Cookie": "rexian_session=" + tok}), 200)
+        self.assertStatus(self.srv.request("POST", "/tickets", body, token=tok), 201)
+        # A cookie write as admin (PATCH) is held to the same rule.
+        atok = self.srv.admin_token()
+        path = "/units"
+        r = self.srv.request("POST", path, {"code": "CK1", "name": "x", "kind": "bureau"},
+                             headers={"Cookie": "rexian_session=" + atok})
+        self.assertError(r, 403, "forbidden")
+        r = self.srv.request("POST", path, {"code": "CK1", "name": "x", "kind": "bureau"},
+                             headers={"Cookie": "rexian_session=" + atok,
+                                      "X-Requested-With": "fetch"})
+        self.assertStatus(r, 201)
+        r = self.srv.request("PATCH", "/units/%d" % r.body["id"], {"name": "y"},
+                             headers={"Cookie": "rexian_session=" + atok})
+        self.assertError(r, 403, "forbidden")
 
     def test_me(self):
         r = self.get("/auth/me", "h_s1")
@@ -101,7 +131,8 @@ class AuthTest(ServerTestCase):
 
     def test_logout_with_cookie(self):
         tok = self.srv.login("sup1", PASSWORD)
-        r = self.srv.request("POST", "/auth/logout", headers={"Cookie": "rexian_session=" + tok})
+        r = self.srv.request("POST", "/auth/logout", headers={"Cookie": "rexian_session=" + tok,
+                                                              "X-Requested-With": "x"})
         self.assertStatus(r, 204)
         self.assertError(self.srv.request("GET", "/auth/me", token=tok), 401)
 

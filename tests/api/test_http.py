@@ -164,6 +164,59 @@ class HttpTest(ServerTestCase):
         self.assertEqual(errors, [])
         self.assertGreaterEqual(len(self.all_items("h_d1", "status=dispatched")), 24)
 
+    def raw(self, data):
+        s = socket.create_connection(("127.0.0.1", self.srv.port), timeout=15)
+        out = b""
+        try:
+            s.sendall(data)
+            s.shutdown(socket.SHUT_WR)
+            while True:
+                b = s.recv(65536)
+                if not b:
+                    break
+                out += b
+        except OSError:
+            pass
+        finally:
+            s.close()
+        return out
+
+    def test_protocol_garbage(self):
+        tok = self.c.t("agent1").encode()
+        cases = [
+            b"\r\n\r\n",
+            b"GARBAGE\r\n\r\n",
+            b"GET\r\n\r\n",
+            b"GET / HTTP/9.9\r\n\r\n",
+            b"GET /api/v1/tickets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer\r\n\r\n",
+            b"POST /api/v1/tickets HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n{}",
+            b"POST /api/v1/tickets HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n{}",
+            b"POST /api/v1/tickets HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999"
+            b"\r\n\r\n{}",
+            b"POST /api/v1/tickets HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+            b"Content-Length: 5\r\n\r\n{}",
+            b"POST /api/v1/tickets HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+            b"Authorization: Bearer " + tok + b"\r\nContent-Type: application/json\r\n\r\n"
+            b"zz\r\n{}\r\n0\r\n\r\n",
+            b"GET /api/v1/tickets/%00%ff HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + tok +
+            b"\r\n\r\n",
+            b"GET /api/v1/../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n",
+            b"GET /api/v1/tickets?limit=%zz&after=%%% HTTP/1.1\r\nHost: x\r\nAuthorization: "
+            b"Bearer " + tok + b"\r\n\r\n",
+            b"GET /api/v1/auth/me HTTP/1.1\r\nHost: x\r\nCookie: rexian_session\r\n\r\n",
+            b"GET /api/v1/auth/me HTTP/1.1\r\nHost: x\r\nCookie: ;;;=;rexian_session=;\r\n\r\n",
+            b"GET /api/v1/auth/me HTTP/1.1\r\nHost: x\r\nX-Request-Id: \xff\xfe\r\n\r\n",
+        ]
+        for data in cases:
+            out = self.raw(data)
+            if out:
+                self.assertTrue(out.startswith(b"HTTP/1."), (data, out[:200]))
+                status = int(out.split()[1])
+                self.assertTrue(400 <= status < 500 or status == 505, (data, out[:300]))
+            self.assertTrue(self.srv.alive(), "server died on %r" % data)
+        self.assertStatus(self.srv.request("GET", "/healthz"), 200)
+        self.assertEqual(self.srv.sanitizer_reports(), [], self.srv.sanitizer_excerpt())
+
     def test_long_and_odd_requests(self):
         # A very long query string and header, an odd method: 4xx, never a crash.
         r = self.get("/tickets?status=" + "registered," * 500 + "registered", "sup1")

@@ -213,6 +213,17 @@ class ListsTest(ServerTestCase):
             q = "/tickets?after=" + (bad if bad == "%00" else urlquote(bad))
             r = self.get(q, "sup1")
             self.assertError(r, 400, "invalid_argument", "after", msg="after=%r" % bad)
+        # Cursors a client could forge: a page (maybe empty) or a 400, never worse.
+        for forged in ("9223372036854775807.9223372036854775807", "99999999999999999999.1",
+                       "-9223372036854775808.-9223372036854775808", "1.2.3", "1.", ".1",
+                       "1e5.2", " 1.2", "0x10.1", "1.99999999999999999999", "-0.0"):
+            for sort in ("newest", "due"):
+                r = self.get("/tickets?sort=%s&after=%s" % (sort, urlquote(forged)), "sup1")
+                self.assertIn(r.status, (200, 400), (forged, r))
+                if r.status == 400:
+                    self.assertError(r, 400, "invalid_argument", "after")
+                else:
+                    self.assertIsInstance(r.body["items"], list)
 
     def test_bad_filter_values(self):
         for q, field in (("status=bogus", "status"), ("status=registered,bogus", "status"),

@@ -11,7 +11,8 @@ import threading
 import time
 import unittest
 
-from harness import ServerTestCase, Server, ServerError, parse_time, urlquote, PASSWORD
+from harness import (ServerTestCase, Server, ServerError, parse_time, urlquote, free_port,
+                     PASSWORD)
 
 
 def metric_lines(text, name):
@@ -288,12 +289,11 @@ class ServeFailsTest(unittest.TestCase):
             for args in (["serve", "--db", srv.db, "--listen", "127.0.0.1:%d" % port],
                          ["serve", "--listen", "127.0.0.1:%d" % port],
                          ["serve", "--db", os.path.join(srv.dir, "no", "such", "dir.db"),
-                          "--listen", "127.0.0.1:0"],
+                          "--listen", "127.0.0.1:%d" % free_port()],
                          ["serve", "--db", srv.db, "--listen", "nonsense"],
                          ["serve", "--db", srv.db, "--listen", "127.0.0.1:99999"],
-                         ["serve", "--db", srv.db, "--threads", "0"],
                          ["migrate", "--db", garbage],
-                         ["serve", "--db", garbage, "--listen", "127.0.0.1:0"]):
+                         ["serve", "--db", garbage, "--listen", "127.0.0.1:%d" % free_port()]):
                 try:
                     r = srv.cli(*args, timeout=20)
                 except Exception as e:  # noqa: BLE001 - TimeoutExpired

@@ -251,8 +251,14 @@ class LifeTest(WorkflowBase):
         self.assertEqual(t["extension_reason"], "需协调多个部门")
         self.assertEqual(parse_time(t["reply_due"]), due, "reply_due moves only on approval")
         self.assertEqual(t["status"], "processing")
-        self.assertIn("approve_extension", self.ticket(n, "sup1")["allowed_actions"])
-        self.assertIn("refuse_extension", self.ticket(n, "sup1")["allowed_actions"])
+        # With a request pending: the supervisor may decide, the handler may not ask again.
+        self.assertEqual(set(self.ticket(n, "sup1")["allowed_actions"]),
+                         ALLOWED["processing"]["sup1"] | {"approve_extension",
+                                                          "refuse_extension"})
+        self.assertEqual(set(self.ticket(n, "h_d1")["allowed_actions"]),
+                         ALLOWED["processing"]["h_d1"] - {"request_extension"})
+        self.assertEqual(set(self.ticket(n, "agent1")["allowed_actions"]),
+                         ALLOWED["processing"]["agent1"])
 
         t = self.act_ok("sup1", n, "approve_extension", note="同意")
         self.assertIs(t["extension_pending"], False)
@@ -338,6 +344,14 @@ class LifeTest(WorkflowBase):
         self.assertEqual(t["unit_id"], c.unit["B1"])
         self.assertEqual(t["reopen_count"], 3)
         self.assertStatus(self.get("/tickets/" + n, "h_b1"), 200)
+        # A ticket answered at once has no unit: reopening it needs one.
+        a = self.create(type="consult")
+        self.act_ok("agent1", a["number"], "answer", answer="已答复")
+        r = self.act("agent1", a["number"], "reopen", reason="未解决")
+        self.assertError(r, 400, "invalid_argument", "unit_id")
+        t2 = self.act_ok("agent1", a["number"], "reopen", reason="未解决", unit_id=c.unit["S2"])
+        self.assertEqual((t2["status"], t2["unit_id"], t2["reopen_count"]),
+                         ("dispatched", c.unit["S2"], 1))
         # Reopen needs a reason.
         self.act_ok("h_b1", n, "accept")
         self.act_ok("h_b1", n, "reply", reply="第四次", contacted=True)
@@ -439,6 +453,18 @@ class LifeTest(WorkflowBase):
         t = self.act_ok("h_s1", n, "reply", reply="街道已处理", contacted=True)
         self.assertEqual(t["status"], "replied")
         self.assertStatus(self.get("/tickets/" + n, "h_d1"), 200)
+
+    def test_leaf_unit_cannot_subdispatch(self):
+        # S1 has no unit below it: subdispatch is nothing S1's handler may do now.
+        c = self.c
+        t = self.dispatched("S1")
+        n = t["number"]
+        for u in ("S1", "S2", "D1", "B1"):
+            r = self.act("h_s1", n, "subdispatch", unit_id=c.unit[u])
+            self.assertError(r, 400, "invalid_argument", "unit_id", msg=u)
+        self.assertEqual(set(self.ticket(n, "h_s1")["allowed_actions"]),
+                         ALLOWED["dispatched"]["h_d1"] - {"subdispatch"},
+                         "allowed_actions lists exactly what the user may do now")
 
     def test_subdispatch_from_processing(self):
         c = self.c
@@ -592,6 +618,7 @@ class RulesTest(WorkflowBase):
         n = t["number"]
         self.assertEqual(t["co_unit_ids"], [c.unit["B2"]])
         t2 = self.ticket(n, "h_b2")
+        self.assertEqual(t2["citizen"]["phone"], "138****5678", "a co-unit sees it masked")
         self.assertEqual(set(t2["allowed_actions"]), {"comment"})
         self.assertIn(n, self.numbers("h_b2"))
         self.act_ok("h_b2", n, "comment", note="公交公司意见：站牌已更换")

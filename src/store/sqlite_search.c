@@ -1,0 +1,148 @@
+/*
+ * sqlite_search.c - what every connection needs for Chinese search: the
+ * "rexian" FTS5 tokenizer and the rexian_simhash() SQL function (used by the
+ * triggers of migration 003), and the one place where a user's search text
+ * becomes an FTS5 expression.
+ *
+ * The user's text is never handed to FTS5 as syntax. It is cut into words
+ * by the same segmenter that built the index, and each word is written as
+ * an FTS5 string ("..." with any '"' doubled), so quotes, NEAR, *, -, ^,
+ * parentheses or column filters in the input are just characters.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/dedup.h"
+#include "store/sqlite_int.h"
+#include "text/fts5.h"
+#include "text/segment.h"
+
+/* rexian_simhash(title, content): the ticket's fingerprint as a signed 64-bit integer. */
+static void fn_simhash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *title = (const char *)sqlite3_value_text(argv[0]);
+    const char *content = (const char *)sqlite3_value_text(argv[1]);
+    uint64_t h;
+    if (dedup_simhash(title, content, &h) != 0) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    sqlite3_result_int64(ctx, (sqlite3_int64)h);
+}
+
+int sq_search_setup(sqlite3 *db)
+{
+    int rc = text_fts5_register(db);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function(db, "rexian_simhash", 2,
+                                     SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                     fn_simhash, NULL, NULL);
+    return rc;
+}
+
+/* ---- search text -> FTS5 expression ---- */
+
+#define QUERY_MAX_BYTES 65536
+
+struct term {
+    size_t off, len; /* in terms.buf */
+    bool single_cjk;
+};
+
+struct qbuild {
+    char *buf; /* the distinct words, back to back */
+    size_t len, cap;
+    struct term *terms;
+    size_t n, max;
+    bool oom;
+};
+
+static int collect(void *ctx, const struct text_token *t)
+{
+    struct qbuild *q = ctx;
+    if (q->n == q->max)
+        return 1; /* enough words: stop */
+    for (size_t i = 0; i < q->n; i++)
+        if (q->terms[i].len == t->len && memcmp(q->buf + q->terms[i].off, t->text, t->len) == 0)
+            return 0;
+    if (q->len + t->len > q->cap) {
+        size_t cap = q->cap ? q->cap : 256;
+        while (cap < q->len + t->len)
+            cap *= 2;
+        char *nb = realloc(q->buf, cap);
+        if (!nb) {
+            q->oom = true;
+            return 1;
+        }
+        q->buf = nb;
+        q->cap = cap;
+    }
+    memcpy(q->buf + q->len, t->text, t->len);
+    q->terms[q->n++] = (struct term){q->len, t->len, t->kind == TK_CJK && t->chars == 1};
+    q->len += t->len;
+    return 0;
+}
+
+/* Appends s[0..n) to out at *pos (room checked by the caller's sizing). */
+static void put(char *out, size_t *pos, const char *s, size_t n)
+{
+    memcpy(out + *pos, s, n);
+    *pos += n;
+}
+
+int sq_fts_query(const char *text, bool any, int max_terms, char **out)
+{
+    *out = NULL;
+    struct text_seg *seg = text_seg_thread();
+    if (!seg)
+        return STORE_NOMEM;
+    struct qbuild q = {.max = max_terms > 0 ? (size_t)max_terms : 1};
+    q.terms = calloc(q.max, sizeof *q.terms);
+    if (!q.terms)
+        return STORE_NOMEM;
+    size_t tlen = strlen(text);
+    int rc = text_segment(seg, text, tlen > QUERY_MAX_BYTES ? QUERY_MAX_BYTES : tlen, 0, collect,
+                          &q);
+    if (q.oom || rc == TEXT_NOMEM) {
+        free(q.buf);
+        free(q.terms);
+        return STORE_NOMEM;
+    }
+    /* "Any of": lone characters (的, 我, 了 ...) say little when longer words are there. */
+    bool skip_single = false;
+    if (any)
+        for (size_t i = 0; i < q.n; i++)
+            skip_single |= !q.terms[i].single_cjk;
+    size_t need = 1;
+    for (size_t i = 0; i < q.n; i++)
+        need += q.terms[i].len * 2 + 6;
+    char *expr = q.n ? malloc(need) : NULL;
+    size_t pos = 0, used = 0;
+    for (size_t i = 0; expr && i < q.n; i++) {
+        const struct term *t = &q.terms[i];
+        if (skip_single && t->single_cjk)
+            continue;
+        if (used++)
+            put(expr, &pos, any ? " OR " : " ", any ? 4 : 1);
+        put(expr, &pos, "\"", 1);
+        for (size_t k = 0; k < t->len; k++) {
+            char ch = q.buf[t->off + k];
+            put(expr, &pos, &ch, 1);
+            if (ch == '"')
+                put(expr, &pos, "\"", 1); /* defensive: words never hold quotes */
+        }
+        put(expr, &pos, "\"", 1);
+    }
+    free(q.buf);
+    free(q.terms);
+    if (q.n && !expr)
+        return STORE_NOMEM;
+    if (!used) {
+        free(expr);
+        return STORE_INVALID; /* nothing to search for */
+    }
+    expr[pos] = '\0';
+    *out = expr;
+    return STORE_OK;
+}

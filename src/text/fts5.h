@@ -1,0 +1,29 @@
+/*
+ * fts5.h - the "rexian" tokenizer for SQLite FTS5 (version-1 tokenizer API,
+ * SQLite 3.40), built on text_segment().
+ *
+ * Documents and queries are tokenized alike: NFKC + case folding, ICU word
+ * breaks, Latin words and numbers whole, and every CJK character a token of
+ * its own at its own position. A CJK word of the query therefore matches as
+ * the phrase of its characters, whatever way the dictionary happened to cut
+ * the same characters in the document ("加装" in "加装电梯" and in
+ * "小区加装电梯" are cut differently by ICU). Offsets are those of the
+ * original text, so highlight() and snippet() mark what was written.
+ */
+#ifndef REXIAN_TEXT_FTS5_H
+#define REXIAN_TEXT_FTS5_H
+
+#include <sqlite3.h>
+
+/* The tokenizer's name, as used in tokenize='rexian'. */
+#define TEXT_FTS5_TOKENIZER "rexian"
+
+/*
+ * Registers the tokenizer on db (every connection that writes or searches
+ * an FTS5 table using it must). Returns SQLITE_OK or an SQLite error code.
+ * Each tokenizer instance (one per table per connection) owns its ICU break
+ * iterator, so the instances of one connection's thread share nothing.
+ */
+int text_fts5_register(sqlite3 *db);
+
+#endif

@@ -1,0 +1,401 @@
+/*
+ * segment.c - NFKC + case folding + ICU word breaks, with offsets mapped
+ * back to the original UTF-8 (segment.h).
+ *
+ * Offsets: the text is decoded into UTF-16 with, for every UTF-16 unit, the
+ * byte offset of the code point it belongs to. Normalisation then works
+ * piece by piece: a run that ICU's quick check says is already normal is
+ * copied unit for unit (each keeps its own offsets); any other piece, cut
+ * at the normaliser's boundaries, is normalised on its own and all of its
+ * output maps to the whole original piece. A token's original span is then
+ * the start of its first unit's piece to the end of its last unit's piece.
+ */
+#include "text/segment.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/ubrk.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+
+struct text_seg {
+    UBreakIterator *bi;
+    const UNormalizer2 *norm;
+    UChar *src;          /* the input as UTF-16 */
+    size_t *src_off;     /* byte offset of each unit's code point; [n] = input length */
+    size_t src_cap;
+    UChar *out;          /* normalised */
+    size_t *map_start;   /* original byte span of each output unit */
+    size_t *map_end;
+    size_t out_cap;
+    char *tok;           /* the current token as UTF-8 */
+    size_t tok_cap;
+};
+
+static void log_icu(const char *what, UErrorCode err)
+{
+    static atomic_int logged;
+    if (atomic_exchange(&logged, 1) == 0)
+        fprintf(stderr, "{\"level\":\"error\",\"msg\":\"icu\",\"what\":\"%s\",\"err\":\"%s\"}\n",
+                what, u_errorName(err));
+}
+
+int text_seg_new(struct text_seg **out)
+{
+    *out = NULL;
+    struct text_seg *s = calloc(1, sizeof *s);
+    if (!s)
+        return TEXT_NOMEM;
+    UErrorCode err = U_ZERO_ERROR;
+    s->norm = unorm2_getNFKCCasefoldInstance(&err);
+    if (U_FAILURE(err)) {
+        log_icu("nfkc_cf", err);
+        free(s);
+        return TEXT_ICU;
+    }
+    s->bi = ubrk_open(UBRK_WORD, "zh", NULL, 0, &err);
+    if (U_FAILURE(err)) {
+        log_icu("ubrk_open", err);
+        free(s);
+        return err == U_MEMORY_ALLOCATION_ERROR ? TEXT_NOMEM : TEXT_ICU;
+    }
+    *out = s;
+    return TEXT_OK;
+}
+
+void text_seg_free(struct text_seg *s)
+{
+    if (!s)
+        return;
+    if (s->bi)
+        ubrk_close(s->bi);
+    free(s->src);
+    free(s->src_off);
+    free(s->out);
+    free(s->map_start);
+    free(s->map_end);
+    free(s->tok);
+    free(s);
+}
+
+/* ---- one segmenter per thread ---- */
+
+static pthread_key_t thread_key;
+static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
+
+static void thread_free(void *p) { text_seg_free(p); }
+static void thread_init(void) { pthread_key_create(&thread_key, thread_free); }
+
+struct text_seg *text_seg_thread(void)
+{
+    pthread_once(&thread_once, thread_init);
+    struct text_seg *s = pthread_getspecific(thread_key);
+    if (s)
+        return s;
+    if (text_seg_new(&s) != TEXT_OK)
+        return NULL;
+    if (pthread_setspecific(thread_key, s) != 0) {
+        text_seg_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void text_seg_thread_release(void)
+{
+    pthread_once(&thread_once, thread_init);
+    struct text_seg *s = pthread_getspecific(thread_key);
+    pthread_setspecific(thread_key, NULL);
+    text_seg_free(s);
+}
+
+/* ---- buffers ---- */
+
+/* Grows the UTF-16 input buffers to hold n units (+1 offset). 0 or -1. */
+static int grow_src(struct text_seg *s, size_t n)
+{
+    if (n + 1 <= s->src_cap)
+        return 0;
+    size_t cap = s->src_cap ? s->src_cap : 256;
+    while (cap < n + 1)
+        cap *= 2;
+    UChar *src = realloc(s->src, cap * sizeof *src);
+    if (!src)
+        return -1;
+    s->src = src;
+    size_t *off = realloc(s->src_off, cap * sizeof *off);
+    if (!off)
+        return -1;
+    s->src_off = off;
+    s->src_cap = cap;
+    return 0;
+}
+
+static int grow_out(struct text_seg *s, size_t n)
+{
+    if (n <= s->out_cap)
+        return 0;
+    size_t cap = s->out_cap ? s->out_cap : 256;
+    while (cap < n)
+        cap *= 2;
+    UChar *o = realloc(s->out, cap * sizeof *o);
+    if (!o)
+        return -1;
+    s->out = o;
+    size_t *a = realloc(s->map_start, cap * sizeof *a);
+    if (!a)
+        return -1;
+    s->map_start = a;
+    size_t *b = realloc(s->map_end, cap * sizeof *b);
+    if (!b)
+        return -1;
+    s->map_end = b;
+    s->out_cap = cap;
+    return 0;
+}
+
+/* ---- step 1: UTF-8 to UTF-16 with offsets ---- */
+
+/* Decodes one code point at p (n bytes left); sets *len. Invalid -> U+FFFD, 1 byte. */
+static UChar32 utf8_next(const unsigned char *p, size_t n, size_t *len)
+{
+    unsigned c = p[0];
+    UChar32 cp;
+    size_t need;
+    if (c < 0x80) {
+        *len = 1;
+        return (UChar32)c;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+        need = 2, cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 3, cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 4, cp = c & 0x07;
+    } else {
+        *len = 1;
+        return 0xFFFD;
+    }
+    if (n < need) {
+        *len = 1;
+        return 0xFFFD;
+    }
+    for (size_t i = 1; i < need; i++) {
+        if ((p[i] & 0xC0) != 0x80) {
+            *len = 1;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    if ((need == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (need == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+        *len = 1;
+        return 0xFFFD;
+    }
+    *len = need;
+    return cp;
+}
+
+static int decode(struct text_seg *s, const char *text, size_t len, size_t *units)
+{
+    /* Each byte gives at most one UTF-16 unit, except 4-byte sequences (2 units). */
+    if (grow_src(s, len))
+        return TEXT_NOMEM;
+    const unsigned char *p = (const unsigned char *)text;
+    size_t i = 0, u = 0;
+    while (i < len) {
+        size_t l;
+        UChar32 cp = utf8_next(p + i, len - i, &l);
+        if (cp >= 0x10000) {
+            s->src[u] = U16_LEAD(cp);
+            s->src_off[u++] = i;
+            s->src[u] = U16_TRAIL(cp);
+        } else {
+            s->src[u] = (UChar)cp;
+        }
+        s->src_off[u++] = i;
+        i += l;
+    }
+    s->src_off[u] = len;
+    *units = u;
+    return TEXT_OK;
+}
+
+/* ---- step 2: normalisation with the offset map ---- */
+
+static int normalise(struct text_seg *s, size_t n, size_t *out_len)
+{
+    size_t i = 0, o = 0;
+    if (grow_out(s, n + 16))
+        return TEXT_NOMEM;
+    while (i < n) {
+        UErrorCode err = U_ZERO_ERROR;
+        int32_t q = unorm2_spanQuickCheckYes(s->norm, s->src + i, (int32_t)(n - i), &err);
+        if (U_FAILURE(err)) {
+            log_icu("quick check", err);
+            return TEXT_ICU;
+        }
+        if (grow_out(s, o + (size_t)q + 16))
+            return TEXT_NOMEM;
+        for (int32_t k = 0; k < q; k++) {
+            size_t at = i + (size_t)k;
+            size_t next = at + 1;
+            /* a surrogate pair's two units share one code point */
+            while (next < n && s->src_off[next] == s->src_off[at])
+                next++;
+            s->out[o] = s->src[at];
+            s->map_start[o] = s->src_off[at];
+            s->map_end[o] = s->src_off[next];
+            o++;
+        }
+        i += (size_t)q;
+        if (i >= n)
+            break;
+        /* The piece that needs work: up to the next normalisation boundary. */
+        size_t k = i;
+        UChar32 c;
+        U16_NEXT(s->src, k, n, c);
+        while (k < n) {
+            size_t k2 = k;
+            U16_NEXT(s->src, k2, n, c);
+            if (unorm2_hasBoundaryBefore(s->norm, c))
+                break;
+            k = k2;
+        }
+        size_t piece = k - i;
+        for (;;) {
+            size_t room = s->out_cap - o;
+            err = U_ZERO_ERROR;
+            int32_t got = unorm2_normalize(s->norm, s->src + i, (int32_t)piece, s->out + o,
+                                           (int32_t)(room > INT32_MAX ? INT32_MAX : room), &err);
+            if (err == U_BUFFER_OVERFLOW_ERROR || (size_t)got > room) {
+                if (grow_out(s, o + (size_t)got + 16))
+                    return TEXT_NOMEM;
+                continue;
+            }
+            if (U_FAILURE(err)) {
+                log_icu("normalize", err);
+                return TEXT_ICU;
+            }
+            for (int32_t j = 0; j < got; j++) {
+                s->map_start[o + (size_t)j] = s->src_off[i];
+                s->map_end[o + (size_t)j] = s->src_off[k];
+            }
+            o += (size_t)got;
+            break;
+        }
+        i = k;
+    }
+    *out_len = o;
+    return TEXT_OK;
+}
+
+/* ---- step 3: word breaks ---- */
+
+/* Converts out[a..b) to UTF-8 in s->tok; sets *len. */
+static int to_utf8(struct text_seg *s, size_t a, size_t b, size_t *len)
+{
+    size_t need = (b - a) * 3 + 1;
+    if (need > s->tok_cap) {
+        size_t cap = s->tok_cap ? s->tok_cap : 64;
+        while (cap < need)
+            cap *= 2;
+        char *t = realloc(s->tok, cap);
+        if (!t)
+            return TEXT_NOMEM;
+        s->tok = t;
+        s->tok_cap = cap;
+    }
+    UErrorCode err = U_ZERO_ERROR;
+    int32_t n = 0;
+    u_strToUTF8WithSub(s->tok, (int32_t)s->tok_cap, &n, s->out + a, (int32_t)(b - a), 0xFFFD,
+                       NULL, &err);
+    if (U_FAILURE(err)) {
+        log_icu("to utf8", err);
+        return TEXT_ICU;
+    }
+    *len = (size_t)n;
+    return TEXT_OK;
+}
+
+static int emit(struct text_seg *s, size_t a, size_t b, enum text_kind kind, int *index,
+                text_token_fn fn, void *ctx)
+{
+    struct text_token t = {.kind = kind, .index = *index};
+    int rc = to_utf8(s, a, b, &t.len);
+    if (rc != TEXT_OK)
+        return rc;
+    t.text = s->tok;
+    t.start = s->map_start[a];
+    t.end = s->map_end[b - 1];
+    for (size_t i = a; i < b; i++)
+        t.chars += !U16_IS_TRAIL(s->out[i]);
+    (*index)++;
+    return fn(ctx, &t);
+}
+
+int text_segment(struct text_seg *s, const char *text, size_t len, unsigned flags,
+                 text_token_fn fn, void *ctx)
+{
+    if (len > TEXT_MAX_INPUT)
+        return TEXT_TOOBIG;
+    if (len == 0)
+        return TEXT_OK;
+    size_t n = 0, m = 0;
+    int rc = decode(s, text, len, &n);
+    if (rc == TEXT_OK)
+        rc = normalise(s, n, &m);
+    if (rc != TEXT_OK || m == 0)
+        return rc;
+    UErrorCode err = U_ZERO_ERROR;
+    ubrk_setText(s->bi, s->out, (int32_t)m, &err);
+    if (U_FAILURE(err)) {
+        log_icu("ubrk_setText", err);
+        return TEXT_ICU;
+    }
+    int index = 0;
+    int32_t a = ubrk_first(s->bi), b;
+    for (; (b = ubrk_next(s->bi)) != UBRK_DONE; a = b) {
+        int32_t st = ubrk_getRuleStatus(s->bi);
+        if (st < UBRK_WORD_NONE_LIMIT)
+            continue; /* spaces, punctuation, symbols */
+        enum text_kind kind = st < UBRK_WORD_NUMBER_LIMIT   ? TK_NUMBER
+                              : st < UBRK_WORD_LETTER_LIMIT ? TK_LATIN
+                                                            : TK_CJK;
+        if (kind == TK_CJK && (flags & TEXT_CJK_CHARS)) {
+            for (int32_t i = a; i < b;) {
+                int32_t j = i;
+                UChar32 c;
+                U16_NEXT(s->out, j, b, c);
+                (void)c;
+                rc = emit(s, (size_t)i, (size_t)j, kind, &index, fn, ctx);
+                if (rc != 0)
+                    return rc;
+                i = j;
+            }
+            continue;
+        }
+        rc = emit(s, (size_t)a, (size_t)b, kind, &index, fn, ctx);
+        if (rc != 0)
+            return rc;
+    }
+    return TEXT_OK;
+}
+
+static int stop_at_first(void *ctx, const struct text_token *t)
+{
+    (void)t;
+    *(bool *)ctx = true;
+    return 1;
+}
+
+bool text_has_words(struct text_seg *s, const char *text, size_t len)
+{
+    bool found = false;
+    text_segment(s, text, len, 0, stop_at_first, &found);
+    return found;
+}

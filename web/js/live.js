@@ -1,0 +1,129 @@
+// Live updates. Uses the server-sent events stream GET /api/v1/events when the
+// server has it (EventSource reconnects by itself and resumes with
+// Last-Event-ID); when the stream is missing or down, polls lightly instead.
+// Views subscribe with onLive(fn) and reload what they show; fn gets
+// {kind: 'event'|'poll', type, data}.
+
+const subs = new Set();
+const statusSubs = new Set();
+let es = null;
+let pollTimer = null;
+let retryTimer = null;
+let status = 'off';
+let running = false;
+
+function pollMs() {
+  let v = 15000;
+  try {
+    const s = Number(localStorage.getItem('rexian.pollMs'));
+    if (s >= 250) v = s;
+  } catch { /* ignore */ }
+  return v;
+}
+
+function setStatus(s) {
+  if (s === status) return;
+  status = s;
+  for (const fn of statusSubs) fn(s);
+}
+
+function emit(msg) {
+  for (const fn of subs) {
+    try { fn(msg); } catch (e) { console.error(e); }
+  }
+}
+
+// The event names the stream may use; any of them means "something changed".
+const NAMES = [
+  'ticket', 'ticket.created', 'ticket.updated', 'ticket.dispatched', 'ticket.action',
+  'created', 'dispatched', 'updated', 'action', 'sla', 'sla_warning', 'sla_overdue',
+  'sla.warning', 'sla.overdue', 'approval', 'extension', 'urge',
+];
+
+function onEvent(e) {
+  let data = null;
+  try { data = e.data ? JSON.parse(e.data) : null; } catch { data = e.data; }
+  if (e.type === 'heartbeat' || e.type === 'ping') return;
+  emit({ kind: 'event', type: e.type, data });
+}
+
+function startPolling() {
+  if (pollTimer) return;
+  pollTimer = setInterval(() => {
+    if (document.visibilityState === 'hidden') return;
+    emit({ kind: 'poll', type: 'poll', data: null });
+  }, pollMs());
+}
+
+function stopPolling() {
+  if (pollTimer) clearInterval(pollTimer);
+  pollTimer = null;
+}
+
+function connect() {
+  if (!running || typeof EventSource === 'undefined') {
+    setStatus('poll');
+    startPolling();
+    return;
+  }
+  try {
+    es = new EventSource('/api/v1/events', { withCredentials: true });
+  } catch {
+    setStatus('poll');
+    startPolling();
+    return;
+  }
+  es.onopen = () => {
+    setStatus('live');
+    stopPolling();
+    // Catch up on whatever happened while we were away.
+    emit({ kind: 'poll', type: 'reconnected', data: null });
+  };
+  es.onmessage = onEvent;
+  for (const n of NAMES) es.addEventListener(n, onEvent);
+  es.onerror = () => {
+    if (!es) return;
+    if (es.readyState === EventSource.CLOSED) {
+      // Refused (404: the server has no stream yet, or 401/5xx): poll, and
+      // try the stream again later.
+      es.close();
+      es = null;
+      setStatus('poll');
+      startPolling();
+      clearTimeout(retryTimer);
+      retryTimer = setTimeout(connect, 60000);
+    } else {
+      // The browser reconnects by itself; poll meanwhile.
+      setStatus('reconnecting');
+      startPolling();
+    }
+  };
+}
+
+export function startLive() {
+  if (running) return;
+  running = true;
+  connect();
+}
+
+export function stopLive() {
+  running = false;
+  if (es) es.close();
+  es = null;
+  stopPolling();
+  clearTimeout(retryTimer);
+  setStatus('off');
+}
+
+export function onLive(fn) {
+  subs.add(fn);
+  return () => subs.delete(fn);
+}
+
+export function onLiveStatus(fn) {
+  statusSubs.add(fn);
+  fn(status);
+  return () => statusSubs.delete(fn);
+}
+
+export function liveStatus() { return status; }
