@@ -16,11 +16,13 @@
 
 #include "api/api.h"
 #include "app/audit.h"
+#include "app/deadlines.h"
 #include "app/demo.h"
 #include "app/throttle.h"
 #include "core/sla.h"
 #include "core/timeutil.h"
 #include "http/metrics.h"
+#include "open311/open311.h"
 
 /* Every setting, by its flag name (without "--"); env is REXIAN_ + upper case. */
 enum opt_id {
@@ -28,7 +30,9 @@ enum opt_id {
     O_PER_IP_LIMIT, O_TIMEOUT, O_CONFIG, O_TICKETS, O_SEED, O_USERNAME, O_PASSWORD, O_ROLE,
     O_UNIT, O_NAME, O_WEB_ROOT,
     O_HEADER_LIMIT, O_REQUEST_TIMEOUT, O_TRUST_PROXY, O_LOGIN_USER_LIMIT, O_LOGIN_ADDR_LIMIT,
-    O_LOGIN_WINDOW, O__COUNT
+    O_LOGIN_WINDOW, O_JURISDICTION, O_O311_CONTACT, O_O311_KEY_RATE, O_O311_IP_RATE,
+    O_PUBLIC_SUBMIT_RATE, O_PUBLIC_LOOKUP_RATE,
+    O_DATA_DIR, O_WORKING_HOURS, O_SLA_WARNING, O_SLA_INTERVAL, O_SSE_HEARTBEAT, O__COUNT
 };
 static const struct {
     const char *name;
@@ -60,6 +64,17 @@ static const struct {
     [O_LOGIN_USER_LIMIT] = {"login-user-limit", "REXIAN_LOGIN_USER_LIMIT", "5"},
     [O_LOGIN_ADDR_LIMIT] = {"login-addr-limit", "REXIAN_LOGIN_ADDR_LIMIT", "30"},
     [O_LOGIN_WINDOW] = {"login-window", "REXIAN_LOGIN_WINDOW", "300"},
+    [O_JURISDICTION] = {"jurisdiction", "REXIAN_JURISDICTION", OPEN311_DEFAULT_JURISDICTION},
+    [O_O311_CONTACT] = {"open311-contact", "REXIAN_OPEN311_CONTACT", "12345"},
+    [O_O311_KEY_RATE] = {"open311-key-rate", "REXIAN_OPEN311_KEY_RATE", "60"},
+    [O_O311_IP_RATE] = {"open311-ip-rate", "REXIAN_OPEN311_IP_RATE", "600"},
+    [O_PUBLIC_SUBMIT_RATE] = {"public-submit-rate", "REXIAN_PUBLIC_SUBMIT_RATE", "20"},
+    [O_PUBLIC_LOOKUP_RATE] = {"public-lookup-rate", "REXIAN_PUBLIC_LOOKUP_RATE", "60"},
+    [O_DATA_DIR] = {"data-dir", "REXIAN_DATA_DIR", NULL},
+    [O_WORKING_HOURS] = {"working-hours", "REXIAN_WORKING_HOURS", "08:30-12:00,13:30-17:30"},
+    [O_SLA_WARNING] = {"sla-warning", "REXIAN_SLA_WARNING", "80"},
+    [O_SLA_INTERVAL] = {"sla-interval", "REXIAN_SLA_INTERVAL", "60"},
+    [O_SSE_HEARTBEAT] = {"sse-heartbeat", "REXIAN_SSE_HEARTBEAT", "15"},
 };
 
 static const char *flag_val[O__COUNT];
@@ -76,18 +91,28 @@ static void usage(FILE *f)
           "             [--web-root DIR]\n"
           "             [--header-limit BYTES] [--request-timeout SECONDS] [--trust-proxy on|off]\n"
           "             [--login-user-limit N] [--login-addr-limit N] [--login-window SECONDS]\n"
+          "             [--jurisdiction ID] [--open311-contact TEXT] [--open311-key-rate N]\n"
+          "             [--open311-ip-rate N] [--public-submit-rate N] [--public-lookup-rate N]\n"
+          "             [--data-dir DIR] [--working-hours 08:30-12:00,13:30-17:30]\n"
+          "             [--sla-warning PERCENT] [--sla-interval SECONDS] [--sse-heartbeat SECONDS]\n"
           "  migrate    --db PATH\n"
           "  demo       --db PATH [--tickets N] [--seed N]\n"
           "  user add   --db PATH --username U --password P --role ROLE [--unit CODE] [--name NAME]\n"
           "  apikey add --db PATH --name NAME\n"
-          "  calendar due FROM AMOUNT UNIT   (UNIT: natural_hours, working_hours, working_days)\n"
+          "  calendar due [--db PATH] FROM AMOUNT UNIT  (UNIT: natural_hours, working_hours,\n"
+          "             working_days)\n"
+          "  calendar import --db PATH FILE\n"
+          "  sla scan   --db PATH   (one pass of the timer loop: yellow/red cards, urging)\n"
           "  backup     --db PATH FILE\n"
           "  audit verify --db PATH\n"
           "environment: REXIAN_DB, REXIAN_LISTEN, REXIAN_THREADS, REXIAN_BODY_LIMIT, REXIAN_TZ,\n"
           "  REXIAN_SESSION_TTL, REXIAN_ACCESS_LOG, REXIAN_CONN_LIMIT, REXIAN_PER_IP_LIMIT,\n"
           "  REXIAN_TIMEOUT, REXIAN_CONFIG, REXIAN_WEB_ROOT, REXIAN_HEADER_LIMIT,\n"
           "  REXIAN_REQUEST_TIMEOUT, REXIAN_TRUST_PROXY, REXIAN_LOGIN_USER_LIMIT,\n"
-          "  REXIAN_LOGIN_ADDR_LIMIT, REXIAN_LOGIN_WINDOW\n",
+          "  REXIAN_LOGIN_ADDR_LIMIT, REXIAN_LOGIN_WINDOW, REXIAN_JURISDICTION,\n"
+          "  REXIAN_OPEN311_CONTACT, REXIAN_OPEN311_KEY_RATE, REXIAN_OPEN311_IP_RATE,\n"
+          "  REXIAN_PUBLIC_SUBMIT_RATE, REXIAN_PUBLIC_LOOKUP_RATE, REXIAN_DATA_DIR,\n"
+          "  REXIAN_WORKING_HOURS, REXIAN_SLA_WARNING, REXIAN_SLA_INTERVAL, REXIAN_SSE_HEARTBEAT\n",
           f);
 }
 
@@ -295,6 +320,10 @@ static int cmd_demo(void)
     int rc = open_store(&s, true);
     if (rc)
         return rc;
+    if (app_deadlines_load(s, false, stderr) != 0) {
+        store_close(s);
+        return 1;
+    }
     rc = app_demo_build(s, (int)n, (uint64_t)seed, stdout);
     store_close(s);
     return rc ? 1 : 0;
@@ -368,30 +397,77 @@ static int hostile_limits(struct server_config *cfg, struct throttle_config *t)
     return 0;
 }
 
+/*
+ * The settings of Open311 and the citizen page (issue 5): jurisdiction,
+ * discovery contact, and the per-key / per-address rate limits (requests per
+ * minute for Open311, per hour for the citizen page; 0 = no limit). On
+ * success x holds its bucket table, which the caller releases.
+ */
+static int open311_settings(struct open311_ctx *x)
+{
+    if (open311_ctx_init(x) != 0)
+        return die("out of memory%s", NULL);
+    long long v[4];
+    if (num_opt(O_O311_KEY_RATE, 0, 1000000, &v[0]) || num_opt(O_O311_IP_RATE, 0, 1000000, &v[1]) ||
+        num_opt(O_PUBLIC_SUBMIT_RATE, 0, 1000000, &v[2]) ||
+        num_opt(O_PUBLIC_LOOKUP_RATE, 0, 1000000, &v[3])) {
+        open311_ctx_release(x);
+        return 2;
+    }
+    const char *j = opt(O_JURISDICTION);
+    if (!*j || strlen(j) > 100) {
+        open311_ctx_release(x);
+        return die("--jurisdiction must be 1-100 bytes, got '%s'", j);
+    }
+    x->jurisdiction = j;
+    x->contact = opt(O_O311_CONTACT);
+    x->key_per_min = (unsigned)v[0];
+    x->ip_per_min = (unsigned)v[1];
+    x->submit_per_hour = (unsigned)v[2];
+    x->lookup_per_hour = (unsigned)v[3];
+    return 0;
+}
+
 static int cmd_calendar_due(void)
 {
     if (n_positional != 3)
         return die("calendar due needs FROM AMOUNT UNIT%s", NULL);
-    int64_t from;
-    if (time_parse_rfc3339(positional[0], &from) != 0)
-        return die("FROM must be an RFC 3339 time, got '%s'", positional[0]);
-    long long amount;
-    if (parse_num(positional[1], 0, 10000, &amount) != 0)
-        return die("AMOUNT must be a whole number from 0 to 10000, got '%s'", positional[1]);
-    struct sla_span span = {.amount = (int)amount};
-    if (strcmp(positional[2], "natural_hours") == 0)
-        span.unit = SLA_NATURAL_HOURS;
-    else if (strcmp(positional[2], "working_hours") == 0)
-        span.unit = SLA_WORKING_HOURS;
-    else if (strcmp(positional[2], "working_days") == 0)
-        span.unit = SLA_WORKING_DAYS;
-    else
-        return die("UNIT must be natural_hours, working_hours or working_days, got '%s'",
-                   positional[2]);
-    char out[40];
-    time_format_rfc3339(sla_due(from, span), out, sizeof out);
-    printf("%s\n", out);
-    return 0;
+    /* The calendar the server would use: the files, and with --db the admin's edits. */
+    struct store *s = NULL;
+    int rc = opt(O_DB) ? open_store(&s, false) : 0;
+    if (rc)
+        return rc;
+    rc = app_deadlines_load(s, false, stderr);
+    if (!rc)
+        rc = app_cli_calendar_due(positional[0], positional[1], positional[2], stdout, stderr);
+    store_close(s);
+    return rc;
+}
+
+static int cmd_calendar_import(void)
+{
+    if (n_positional != 1)
+        return die("calendar import needs the calendar FILE%s", NULL);
+    struct store *s;
+    int rc = open_store(&s, true);
+    if (rc)
+        return rc;
+    rc = app_deadlines_load(s, false, stderr);
+    if (!rc)
+        rc = app_cli_calendar_import(s, positional[0], stdout, stderr);
+    store_close(s);
+    return rc;
+}
+
+static int cmd_sla_scan(void)
+{
+    struct store *s;
+    int rc = open_store(&s, true);
+    if (rc)
+        return rc;
+    rc = app_cli_sla_scan(s, stdout, stderr);
+    store_close(s);
+    return rc;
 }
 
 static volatile sig_atomic_t stop_signal;
@@ -454,6 +530,13 @@ static int cmd_serve(void)
         store_close(s);
         return die("out of memory%s", NULL);
     }
+    struct open311_ctx o311;
+    if ((rc = open311_settings(&o311)) != 0) {
+        throttle_free(api.throttle);
+        store_close(s);
+        return rc;
+    }
+    api.open311 = &o311;
     size_t n_routes;
     const char *const *names = api_route_names(&n_routes);
     metrics_init(names, n_routes);
@@ -471,6 +554,7 @@ static int cmd_serve(void)
     struct server *srv = server_start(&cfg, &api, api_dispatch);
     if (!srv) {
         throttle_free(api.throttle);
+        open311_ctx_release(&o311);
         store_close(s);
         return 1;
     }
@@ -487,6 +571,7 @@ static int cmd_serve(void)
             (int)stop_signal, server_in_flight(srv));
     server_stop(srv, 10000);
     throttle_free(api.throttle);
+    open311_ctx_release(&o311);
     store_close(s);
     fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopped\"}\n");
     return 0;
@@ -502,7 +587,8 @@ int main(int argc, char **argv)
     int first = 2;
     char full[32];
     if ((strcmp(cmd, "user") == 0 || strcmp(cmd, "apikey") == 0 ||
-         strcmp(cmd, "calendar") == 0 || strcmp(cmd, "audit") == 0) &&
+         strcmp(cmd, "calendar") == 0 || strcmp(cmd, "audit") == 0 ||
+         strcmp(cmd, "sla") == 0) &&
         argc > 2) {
         snprintf(full, sizeof full, "%s %s", cmd, argv[2]);
         cmd = full;
@@ -518,6 +604,17 @@ int main(int argc, char **argv)
     if (app_init() != 0)
         return die("cannot initialise libsodium%s", NULL);
     json_object_seed(0);
+    /* Tests inject the clock (docs/ARCHITECTURE.md, "Testing with a fake clock"). */
+    const char *fake_now = getenv("REXIAN_FAKE_NOW_FILE");
+    if (fake_now && *fake_now) {
+        if (timeutil_set_clock_file(fake_now) != 0)
+            return die("REXIAN_FAKE_NOW_FILE is too long%s", NULL);
+        fprintf(stderr, "{\"level\":\"warning\",\"msg\":\"the clock is injected from a file "
+                        "(REXIAN_FAKE_NOW_FILE): for tests only\"}\n");
+    }
+    if ((rc = app_deadlines_configure(opt(O_DATA_DIR), opt(O_WORKING_HOURS), opt(O_SLA_WARNING),
+                                      stderr)) != 0)
+        return rc;
 
     if (strcmp(cmd, "serve") == 0)
         rc = cmd_serve();
@@ -531,6 +628,10 @@ int main(int argc, char **argv)
         rc = cmd_apikey_add();
     else if (strcmp(cmd, "calendar due") == 0)
         rc = cmd_calendar_due();
+    else if (strcmp(cmd, "calendar import") == 0)
+        rc = cmd_calendar_import();
+    else if (strcmp(cmd, "sla scan") == 0)
+        rc = cmd_sla_scan();
     else if (strcmp(cmd, "backup") == 0)
         rc = cmd_backup();
     else if (strcmp(cmd, "audit verify") == 0)

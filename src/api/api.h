@@ -24,7 +24,21 @@ struct api {
     int64_t started_at;
     struct open311_ctx *open311; /* NULL: defaults, no rate limits */
     struct throttle *throttle;   /* app/throttle.h: failed logins; NULL = none */
+    struct feed *feed;           /* api/events.c: the live feed; NULL = not serving it */
 };
+
+/* ---- the live feed (api/events.c) ---- */
+struct feed;
+/* Starts the feed's publisher thread; heartbeats every heartbeat_s seconds. NULL on failure. */
+struct feed *feed_start(struct store *s, unsigned heartbeat_s);
+/* Wakes the publisher: events were committed (the app/ event hook; ctx is the feed). */
+void feed_wake(void *feed);
+/* Open streams. */
+size_t feed_streams(struct feed *f);
+/* Ends every stream and stops the publisher; before server_stop(). */
+void feed_stop(struct feed *f);
+/* Frees the feed; after server_stop(). */
+void feed_free(struct feed *f);
 
 /* The server's dispatch function: routing, authentication, body parsing. */
 void api_dispatch(struct request *r);
@@ -52,6 +66,16 @@ int64_t api_path_id(struct request *r, int param, const char *what);
  * any other scheme. Points into `authorization`.
  */
 const char *api_bearer(const char *authorization);
+
+/*
+ * Decodes and validates a ticket-creation body b into *in (strings borrowed
+ * from b). 0, or replies 400 naming the field and returns -1. Needs no
+ * store and no authenticated user: the fuzz target drives it directly.
+ */
+int api_ticket_input_decode(struct request *r, json_t *b, struct ticket_input *in);
+/* The list's query parsers (api/tickets.c): 0, or -1 if s is not one. */
+int api_parse_cursor(const char *s, int64_t *key, int64_t *id);
+int api_parse_statuses(const char *s, unsigned *mask);
 
 /* ---- decoding JSON input (api/json_in.c) ----
  * Each returns 0, or replies 400 naming the field and returns -1.
@@ -137,6 +161,19 @@ void h_users_list(struct request *r);
 void h_user_get(struct request *r);
 void h_user_create(struct request *r);
 void h_user_update(struct request *r);
+/* issue 3: api/calendar.c, api/sla_rules.c, api/events.c */
+void h_calendar_summary(struct request *r);
+void h_calendar_year(struct request *r);
+void h_calendar_year_put(struct request *r);
+void h_calendar_year_delete(struct request *r);
+void h_calendar_day_put(struct request *r);
+void h_calendar_day_delete(struct request *r);
+void h_sla_rules_list(struct request *r);
+void h_sla_rule_get(struct request *r);
+void h_sla_rule_create(struct request *r);
+void h_sla_rule_update(struct request *r);
+void h_sla_rule_delete(struct request *r);
+void h_events(struct request *r);
 
 /* ---- the audit log (api/audit.c) ---- */
 /*

@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "core/validate.h"
 #include "http/static.h"
+#include "open311/open311.h"
 
 static const struct route routes[] = {
     {HM_GET | HM_HEAD, "/healthz", h_healthz, RF_PUBLIC},
@@ -21,6 +22,15 @@ static const struct route routes[] = {
     {HM_POST, "/api/v1/tickets", h_tickets_create, RF_JSON_BODY},
     {HM_GET, "/api/v1/tickets/{number}", h_ticket_get, 0},
     {HM_GET, "/api/v1/tickets/{number}/events", h_ticket_events, 0},
+    {HM_GET, "/api/v1/tickets/{number}/similar", h_ticket_similar, 0},
+    {HM_GET, "/api/v1/kb/articles", h_kb_list, 0},
+    {HM_POST, "/api/v1/kb/articles", h_kb_create, RF_JSON_BODY},
+    {HM_GET, "/api/v1/kb/articles/{id}", h_kb_get, 0},
+    {HM_PATCH, "/api/v1/kb/articles/{id}", h_kb_update, RF_JSON_BODY},
+    {HM_GET, "/api/v1/kb/articles/{id}/revisions", h_kb_revisions, 0},
+    {HM_POST, "/api/v1/kb/articles/{id}/publish", h_kb_publish, RF_JSON_BODY},
+    {HM_POST, "/api/v1/kb/articles/{id}/withdraw", h_kb_withdraw, RF_JSON_BODY},
+    {HM_GET, "/api/v1/kb/suggest", h_kb_suggest, 0},
     {HM_POST, "/api/v1/tickets/{number}/actions/{action}", h_ticket_action, RF_JSON_BODY},
     {HM_GET, "/api/v1/units", h_units_list, 0},
     {HM_POST, "/api/v1/units", h_unit_create, RF_JSON_BODY},
@@ -34,6 +44,37 @@ static const struct route routes[] = {
     {HM_POST, "/api/v1/users", h_user_create, RF_JSON_BODY},
     {HM_GET, "/api/v1/users/{id}", h_user_get, 0},
     {HM_PATCH, "/api/v1/users/{id}", h_user_update, RF_JSON_BODY},
+    /* issue 3: the working calendar, deadline rules, the live feed */
+    {HM_GET, "/api/v1/calendar", h_calendar_summary, 0},
+    {HM_GET, "/api/v1/calendar/{year}", h_calendar_year, 0},
+    {HM_PUT, "/api/v1/calendar/{year}", h_calendar_year_put, RF_JSON_BODY},
+    {HM_DELETE, "/api/v1/calendar/{year}", h_calendar_year_delete, 0},
+    {HM_PUT, "/api/v1/calendar/days/{date}", h_calendar_day_put, RF_JSON_BODY},
+    {HM_DELETE, "/api/v1/calendar/days/{date}", h_calendar_day_delete, 0},
+    {HM_GET, "/api/v1/sla-rules", h_sla_rules_list, 0},
+    {HM_POST, "/api/v1/sla-rules", h_sla_rule_create, RF_JSON_BODY},
+    {HM_GET, "/api/v1/sla-rules/{id}", h_sla_rule_get, 0},
+    {HM_PATCH, "/api/v1/sla-rules/{id}", h_sla_rule_update, RF_JSON_BODY},
+    {HM_DELETE, "/api/v1/sla-rules/{id}", h_sla_rule_delete, 0},
+    {HM_GET, "/api/v1/events", h_events, 0},
+    /* Open311 and the citizen page (open311/open311.h); Open311 parses its own forms. */
+    {HM_GET, "/api/v1/api-keys", h_apikeys_list, 0},
+    {HM_POST, "/api/v1/api-keys", h_apikey_create, RF_JSON_BODY},
+    {HM_DELETE, "/api/v1/api-keys/{id}", h_apikey_revoke, 0},
+    {HM_GET, "/api/v1/categories/{id}/attributes", h_category_attrs_get, 0},
+    {HM_PUT, "/api/v1/categories/{id}/attributes", h_category_attrs_put, RF_JSON_BODY},
+    {HM_GET, "/api/v1/categories/{id}/service", h_category_service_get, 0},
+    {HM_PUT, "/api/v1/categories/{id}/service", h_category_service_put, RF_JSON_BODY},
+    {HM_GET, "/api/v1/tickets/{number}/attributes", h_ticket_attrs_get, 0},
+    {HM_POST, "/api/v1/public/requests", h_public_submit, RF_PUBLIC | RF_JSON_BODY},
+    {HM_POST, "/api/v1/public/lookup", h_public_lookup, RF_PUBLIC | RF_JSON_BODY},
+    {HM_GET | HM_HEAD, "/open311/v2/{doc}", h_o311_doc, RF_PUBLIC},
+    {HM_POST, "/open311/v2/{doc}", h_o311_post, RF_PUBLIC},
+    {HM_GET | HM_HEAD, "/open311/v2/services/{code}", h_o311_service, RF_PUBLIC},
+    {HM_GET | HM_HEAD, "/open311/v2/requests/{id}", h_o311_request, RF_PUBLIC},
+    {HM_GET | HM_HEAD, "/open311/v2/tokens/{token}", h_o311_token, RF_PUBLIC},
+    {~0u, "/open311/v2/{doc}", h_o311_other, RF_PUBLIC},
+    {~0u, "/open311/v2/{kind}/{id}", h_o311_other, RF_PUBLIC},
     {HM_GET, "/api/v1/audit", h_audit_list, 0},
 };
 #define N_ROUTES (sizeof routes / sizeof routes[0])

@@ -58,6 +58,10 @@ json_t *api_snippet(const char *raw)
     for (size_t i = 0; i < n; i++) {
         const char *rep = NULL;
         char ch = raw[i];
+        if (ch == '\x03' && raw[i + 1] == '\x02' && open) {
+            i++; /* two matches side by side read as one: 加装电梯, not 加|装|电梯 */
+            continue;
+        }
         switch (ch) {
         case '\x02': rep = open ? "" : "<mark>", open = true; break;
         case '\x03': rep = open ? "</mark>" : "", open = false; break;

@@ -12,15 +12,12 @@
 
 #define CENTER_ROLES (ROLE_AGENT | ROLE_SUPERVISOR | ROLE_ADMIN)
 
-void h_tickets_create(struct request *r)
+int api_ticket_input_decode(struct request *r, json_t *b, struct ticket_input *out)
 {
     static const char *const keys[] = {"channel", "type",    "urgency", "citizen",
                                        "title",   "content", "address", "area",
                                        "lat",     "lng",     "category_id", NULL};
     static const char *const ckeys[] = {"name", "phone", "anonymous", "confidential", NULL};
-    if (!api_require_role(r, ROLE_AGENT | ROLE_SUPERVISOR))
-        return;
-    json_t *b = r->json;
     struct ticket_input in = {0};
     int ch, ty, ur = URG_NORMAL, anon = -1, conf = -1;
     bool has_lat = false, has_lng = false;
@@ -38,32 +35,32 @@ void h_tickets_create(struct request *r)
         jin_number(r, b, "lat", "lat", false, -90, 90, &in.lat, &has_lat) ||
         jin_number(r, b, "lng", "lng", false, -180, 180, &in.lng, &has_lng) ||
         jin_int(r, b, "category_id", "category_id", false, 1, INT64_MAX / 2, &in.category_id))
-        return;
+        return -1;
     if (utf8_length(in.title) > 200) {
         reply_error(r, 400, "invalid_argument", "title is too long (max 200 characters)", "title");
-        return;
+        return -1;
     }
     if (has_lat != has_lng) {
         reply_error(r, 400, "invalid_argument", "lat and lng go together",
                     has_lat ? "lng" : "lat");
-        return;
+        return -1;
     }
     json_t *cz = json_object_get(b, "citizen");
     if (cz && !json_is_null(cz)) {
         if (!json_is_object(cz)) {
             reply_error(r, 400, "invalid_argument", "citizen must be an object", "citizen");
-            return;
+            return -1;
         }
         if (jin_keys(r, cz, "citizen", ckeys) ||
             jin_string(r, cz, "name", "citizen.name", false, 100, &in.citizen_name) ||
             jin_string(r, cz, "phone", "citizen.phone", false, 32, &in.citizen_phone) ||
             jin_bool(r, cz, "anonymous", "citizen.anonymous", false, &anon) ||
             jin_bool(r, cz, "confidential", "citizen.confidential", false, &conf))
-            return;
+            return -1;
         if (in.citizen_phone && !phone_valid(in.citizen_phone)) {
             reply_error(r, 400, "invalid_argument",
                         "citizen.phone is not a valid phone number", "citizen.phone");
-            return;
+            return -1;
         }
     }
     in.channel = ch;
@@ -72,6 +69,17 @@ void h_tickets_create(struct request *r)
     in.anonymous = anon == 1;
     in.confidential = conf == 1;
     in.has_location = has_lat;
+    *out = in;
+    return 0;
+}
+
+void h_tickets_create(struct request *r)
+{
+    if (!api_require_role(r, ROLE_AGENT | ROLE_SUPERVISOR))
+        return;
+    struct ticket_input in;
+    if (api_ticket_input_decode(r, r->json, &in) != 0)
+        return;
     struct actor a;
     api_actor(r, &a);
     struct ticket t;
@@ -81,7 +89,10 @@ void h_tickets_create(struct request *r)
         return;
     }
     unsigned allowed = app_ticket_allowed(api_store(r), &a, &t);
-    reply_json(r, 201, jout_ticket(&t, a.role, time_now_ms(), allowed));
+    json_t *o = jout_ticket(&t, a.role, time_now_ms(), allowed);
+    if (o) /* candidate repeats of the new ticket, for the agent to merge or not */
+        json_object_set_new(o, "similar", api_similar_json(r, &a, &t, 5));
+    reply_json(r, 201, o);
     ticket_release(&t);
 }
 
@@ -180,6 +191,17 @@ static int parse_statuses(const char *s, unsigned *mask)
         p = comma ? comma + 1 : NULL;
     }
     return 0;
+}
+
+/* The two parsers above, for the fuzz targets (api.h). */
+int api_parse_cursor(const char *s, int64_t *key, int64_t *id)
+{
+    return parse_cursor(s, key, id);
+}
+
+int api_parse_statuses(const char *s, unsigned *mask)
+{
+    return parse_statuses(s, mask);
 }
 
 static int query_time(struct request *r, const char *key, int64_t *out)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "app/deadlines.h"
+#include "app/kb.h"
 #include "app/scope.h"
 #include "core/numbers.h"
 #include "core/sla.h"
@@ -67,6 +68,9 @@ static int apply(struct store_conn *c, const struct actor *a, struct ticket *t, 
     int src = STORE_OK;
     switch (act) {
     case ACT_ANSWER:
+        /* A cited article must be published and in effect (app/kb.c). */
+        if (g->kb_article_id && (src = app_kb_citable(c, g->kb_article_id, at, e)) != STORE_OK)
+            return src;
         if (set_text(&t->answer, g->answer))
             return STORE_NOMEM;
         t->kb_article_id = g->kb_article_id;
@@ -284,6 +288,10 @@ static int act_once(struct store_conn *c, const struct actor *a, const char *num
         e->allowed = allowed;
         goto refuse_release;
     }
+    /* A lead unit with nothing below it is not offered subdispatch, but one
+       that tries anyway learns why from the unit check (400 unit_id). */
+    if (act == ACT_SUBDISPATCH && wr == WF_OK && sc.lead)
+        allowed |= 1u << ACT_SUBDISPATCH;
     if (wr == WF_FORBIDDEN || !(allowed & (1u << act))) {
         app_fail(e, APP_FORBIDDEN, NULL, "your role or unit may not %s this ticket",
                  action_name(act));

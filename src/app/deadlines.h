@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "app/app.h"
 #include "core/calendar.h"
@@ -90,5 +91,26 @@ struct app_timer *app_timer_start(struct store *s, unsigned interval_s);
 void app_timer_kick(struct app_timer *t);
 /* Stops and joins the loop. */
 void app_timer_stop(struct app_timer *t);
+
+/* ---- start-up and the command line (app/deadlines_cli.c) ---- */
+/*
+ * Applies the settings: the data directory (NULL: ./data if it has a
+ * calendar/ directory, else /usr/share/rexian), the working hours
+ * ("08:30-12:00,13:30-17:30") and the warning share in percent. Returns 0,
+ * or 2 after printing the problem to err.
+ */
+int app_deadlines_configure(const char *data_dir, const char *hours, const char *warning,
+                            FILE *err);
+/* Loads the calendar (and the database's days when s is given); 0, or 1 after printing. */
+int app_deadlines_load(struct store *s, bool recompute, FILE *err);
+/* Logs a JSON warning line for each of this year and next whose calendar is missing. */
+void app_deadlines_warn_missing(FILE *log);
+/* `rexian calendar due FROM AMOUNT UNIT`: the deadline on the loaded calendar. */
+int app_cli_calendar_due(const char *from, const char *amount, const char *unit, FILE *out,
+                         FILE *err);
+/* `rexian calendar import FILE`. */
+int app_cli_calendar_import(struct store *s, const char *path, FILE *out, FILE *err);
+/* `rexian sla scan`: one pass of the timer loop now. */
+int app_cli_sla_scan(struct store *s, FILE *out, FILE *err);
 
 #endif

@@ -9,6 +9,7 @@
 struct ticket_scope {
     bool readable; /* may see the ticket */
     bool lead;     /* a handler of the lead unit or one of its ancestors */
+    bool below;    /* the lead unit has active units below it (subdispatch) */
 };
 
 /* Works out the actor's scope on t, loading unit paths as needed. */

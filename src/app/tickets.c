@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/deadlines.h"
 #include "app/scope.h"
 #include "core/numbers.h"
 #include "core/timeutil.h"
@@ -25,6 +26,7 @@ int app_scope(struct store_conn *c, const struct actor *a, const struct ticket *
 {
     out->readable = false;
     out->lead = false;
+    out->below = false;
     if (a->role & (ROLE_AGENT | ROLE_SUPERVISOR | ROLE_ADMIN)) {
         out->readable = true;
         return STORE_OK;
@@ -38,6 +40,13 @@ int app_scope(struct store_conn *c, const struct actor *a, const struct ticket *
             return rc == STORE_NOTFOUND ? STORE_OK : rc;
         out->lead = unit_path_within(u.path, a->unit_path);
         unit_release(&u);
+        if (out->lead) {
+            int64_t kids = 0;
+            rc = store_unit_child_count(c, t->unit_id, &kids);
+            if (rc != STORE_OK)
+                return rc;
+            out->below = kids > 0;
+        }
     }
     if (out->lead || !status_is_open(t->status)) {
         out->readable = out->lead;
@@ -68,6 +77,8 @@ unsigned app_allowed_in_scope(const struct actor *a, const struct ticket *t,
     unsigned m = workflow_allowed(t->status, a->role);
     if ((a->role & ROLE_HANDLER) && !sc->lead)
         m &= ~LEAD_ACTIONS;
+    if (!sc->below)
+        m &= ~(1u << ACT_SUBDISPATCH); /* nowhere to send it */
     if (t->extension_pending)
         m &= ~(1u << ACT_REQUEST_EXTENSION);
     else

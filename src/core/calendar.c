@@ -440,6 +440,12 @@ size_t calendar_days_of(const struct calendar *c, int year, const struct cal_day
     return b - a;
 }
 
+size_t calendar_all_days(const struct calendar *c, const struct cal_day **first)
+{
+    *first = c->days;
+    return c->n_days;
+}
+
 size_t calendar_known_years(const struct calendar *c, int *out, size_t max)
 {
     for (size_t i = 0; i < c->n_years && i < max; i++)

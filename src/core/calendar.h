@@ -88,6 +88,8 @@ enum cal_kind calendar_kind(const struct calendar *c, int32_t day, const struct 
 bool calendar_is_working(const struct calendar *c, int y, int m, int d, int wday, bool *unknown);
 /* The listed days of `year` in date order: *first and the count. */
 size_t calendar_days_of(const struct calendar *c, int year, const struct cal_day **first);
+/* Every listed day in date order: *first and the count. */
+size_t calendar_all_days(const struct calendar *c, const struct cal_day **first);
 /* Known years ascending: fills up to `max`, returns how many there are. */
 size_t calendar_known_years(const struct calendar *c, int *out, size_t max);
 

@@ -19,8 +19,19 @@
 int timeutil_set_zone(const char *iana_name);
 const char *timeutil_zone(void);
 
-/* Wall clock now, Unix ms. */
+/* Wall clock now, Unix ms (or the injected clock, below). */
 int64_t time_now_ms(void);
+
+/*
+ * For tests only: makes time_now_ms() answer the RFC 3339 time written in
+ * the file at `path`, read afresh on every call, so a test moves "now" by
+ * rewriting the file. While the file is missing or unreadable the real
+ * clock answers. Set at start-up, before threads (main does it when
+ * REXIAN_FAKE_NOW_FILE is set). Returns 0, or -1 if the path is too long.
+ */
+int timeutil_set_clock_file(const char *path);
+/* True while an injected clock is configured. */
+int timeutil_clock_injected(void);
 /* Monotonic clock, nanoseconds, for durations. */
 uint64_t time_mono_ns(void);
 

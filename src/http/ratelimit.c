@@ -6,14 +6,10 @@
  */
 #include "http/ratelimit.h"
 
-#include <arpa/inet.h>
 #include <math.h>
-#include <netinet/in.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 struct bucket {
     char key[RATELIMIT_KEY_MAX];
@@ -179,31 +175,4 @@ size_t ratelimit_size(struct ratelimit *rl)
     size_t n = rl->n;
     pthread_mutex_unlock(&rl->lock);
     return n;
-}
-
-void request_client_key(struct request *r, char *out, size_t outlen)
-{
-    snprintf(out, outlen, "unknown");
-    if (!r || !r->conn)
-        return;
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (!ci || !ci->client_addr)
-        return;
-    const struct sockaddr *sa = ci->client_addr;
-    if (sa->sa_family == AF_INET) {
-        const struct sockaddr_in *a4 = (const struct sockaddr_in *)sa;
-        char buf[INET_ADDRSTRLEN];
-        if (inet_ntop(AF_INET, &a4->sin_addr, buf, sizeof buf))
-            snprintf(out, outlen, "%s", buf);
-    } else if (sa->sa_family == AF_INET6) {
-        const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)sa;
-        const unsigned char *b = a6->sin6_addr.s6_addr;
-        if (IN6_IS_ADDR_V4MAPPED(&a6->sin6_addr)) {
-            snprintf(out, outlen, "%u.%u.%u.%u", b[12], b[13], b[14], b[15]);
-            return;
-        }
-        snprintf(out, outlen, "%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64", b[0], b[1], b[2], b[3],
-                 b[4], b[5], b[6], b[7]);
-    }
 }

@@ -16,8 +16,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "http/server.h"
-
 struct ratelimit;
 
 #define RATELIMIT_KEY_MAX 72
@@ -40,12 +38,5 @@ int ratelimit_peek(struct ratelimit *rl, const char *key, unsigned burst, int64_
 
 /* Buckets held now (for tests and metrics). */
 size_t ratelimit_size(struct ratelimit *rl);
-
-/*
- * The client's address as a bucket key part: dotted IPv4, or the /64 prefix
- * of an IPv6 address (one subscriber usually holds a whole /64). Writes
- * "unknown" if the address cannot be had.
- */
-void request_client_key(struct request *r, char *out, size_t outlen);
 
 #endif

@@ -33,6 +33,13 @@ static void queue(struct request *r, unsigned status, struct MHD_Response *resp,
     MHD_add_response_header(resp, "X-Request-Id", r->id);
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    /* An API answer is data, never a page: nothing in it may run, load or be
+       framed, and no link out of it carries our URLs along. */
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+                            "form-action 'none'");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     for (int i = 0; i < r->n_hdr; i++)
         MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);
     MHD_queue_response(r->conn, status, resp);
@@ -76,6 +83,16 @@ void reply_empty(struct request *r, unsigned status)
     if (r->replied)
         return;
     struct MHD_Response *resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    queue(r, status, resp, 0);
+}
+
+void reply_response(struct request *r, unsigned status, struct MHD_Response *resp)
+{
+    if (r->replied) { /* defensive: a second answer is a bug; keep the first */
+        if (resp)
+            MHD_destroy_response(resp);
+        return;
+    }
     queue(r, status, resp, 0);
 }
 

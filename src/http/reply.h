@@ -29,6 +29,13 @@ void reply_owned(struct request *r, unsigned status, const char *content_type, c
 /* Answers 204 No Content. */
 void reply_empty(struct request *r, unsigned status);
 
+/*
+ * Answers with a response the caller built (a callback response for
+ * server-sent events), adding the common headers; destroys resp. NULL resp
+ * answers 500.
+ */
+void reply_response(struct request *r, unsigned status, struct MHD_Response *resp);
+
 /* Adds a header to the response about to be sent (before reply_*). */
 int reply_header(struct request *r, const char *name, const char *value);
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/timeutil.h"
+#include "http/deadline.h"
 #include "http/metrics.h"
 #include "http/reply.h"
 #include "http/server.h"
@@ -25,6 +26,7 @@ struct server {
     atomic_uint in_flight;
     atomic_ullong next_id;
     unsigned id_prefix;
+    struct deadline *deadline; /* request timeout watcher; NULL = off */
 };
 
 static enum http_method method_of(const char *m)
@@ -50,7 +52,7 @@ static void set_request_id(struct server *s, struct request *r)
     const char *given = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Request-Id");
     if (given) {
         size_t n = strlen(given);
-        bool ok = n > 0 && n < sizeof r->id;
+        bool ok = n > 0 && n <= 64;
         for (size_t i = 0; ok && i < n; i++) {
             char ch = given[i];
             ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
@@ -123,6 +125,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
         access_log(r, ms);
     request_free(r);
     *req_cls = NULL;
+    deadline_request_done(conn);
     atomic_fetch_sub(&s->in_flight, 1);
 }
 
@@ -202,6 +205,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
+    deadline_request_read(conn); /* all of it is in: no more clock for this request */
     if (r->replied)
         return MHD_YES;
     if (r->body_too_large) {
@@ -232,7 +236,9 @@ struct server *server_start(const struct server_config *cfg, void *app, dispatch
     struct sockaddr_in6 a6 = {0};
     struct sockaddr_in a4 = {0};
     struct sockaddr *sa;
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    /* MHD_ALLOW_SUSPEND_RESUME: event streams (http/sse.c) sleep on suspended connections. */
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     if (inet_pton(AF_INET, cfg->listen_host, &a4.sin_addr) == 1) {
         a4.sin_family = AF_INET;
         a4.sin_port = htons(cfg->port);
@@ -253,16 +259,26 @@ struct server *server_start(const struct server_config *cfg, void *app, dispatch
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         threads = n > 0 ? (unsigned)n : 1;
     }
+    /* The request timeout (http/deadline.h); the memory limit bounds what a
+       connection holds for its request head (431 past it). */
+    if (cfg->request_timeout_s && !(s->deadline = deadline_start(cfg->request_timeout_s))) {
+        fprintf(stderr, "{\"level\":\"error\",\"msg\":\"cannot start the request timeout\"}\n");
+        free(s);
+        return NULL;
+    }
+    size_t head_limit = cfg->header_limit ? cfg->header_limit : (size_t)64 * 1024;
     s->daemon = MHD_start_daemon(
         flags, cfg->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, sa,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_NOTIFY_CONNECTION, deadline_notify, s->deadline,
         MHD_OPTION_CONNECTION_LIMIT, cfg->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         cfg->per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, head_limit, MHD_OPTION_LISTEN_BACKLOG_SIZE,
         (unsigned)1024, MHD_OPTION_END);
     if (!s->daemon) {
         fprintf(stderr, "{\"level\":\"error\",\"msg\":\"cannot listen\",\"host\":\"%s\",\"port\":%u}\n",
                 cfg->listen_host, cfg->port);
+        deadline_free(s->deadline);
         free(s);
         return NULL;
     }
@@ -281,7 +297,9 @@ void server_stop(struct server *s, unsigned grace_ms)
     MHD_socket fd = MHD_quiesce_daemon(s->daemon);
     for (unsigned waited = 0; atomic_load(&s->in_flight) > 0 && waited < grace_ms; waited += 10)
         usleep(10 * 1000);
+    deadline_stop(s->deadline); /* before the daemon: it must not cut what is closing */
     MHD_stop_daemon(s->daemon);
+    deadline_free(s->deadline);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
     free(s);

@@ -67,7 +67,7 @@ struct request {
     int route_index; /* for metrics; -1 if none matched */
     char params[ROUTE_MAX_PARAMS][ROUTE_PARAM_MAX];
     int n_params;
-    char id[40];
+    char id[72]; /* the client's X-Request-Id (<= 64 chars) or ours */
     uint64_t start_ns;
     unsigned status;
     size_t resp_bytes;

@@ -9,6 +9,7 @@
 
 #include "core/timeutil.h"
 #include "core/validate.h"
+#include "http/client.h"
 #include "http/ratelimit.h"
 #include "open311/o311.h"
 
@@ -137,7 +138,7 @@ int o311_common(struct request *r, enum o311_fmt fmt, const struct form *f)
 {
     const struct open311_ctx *x = o311_ctx(r);
     char ip[64], key[RATELIMIT_KEY_MAX];
-    request_client_key(r, ip, sizeof ip);
+    request_client_addr(r, ip, sizeof ip);
     snprintf(key, sizeof key, "o311ip:%s", ip);
     if (o311_limit(r, (int)fmt, key, x->ip_per_min, 60000) != 0)
         return -1;
@@ -162,11 +163,18 @@ json_t *o311_time(int64_t ms)
     return json_string(buf);
 }
 
-/* Any method but GET and POST on an Open311 resource. */
+/* What no other Open311 route took: an unknown resource (404) or a method
+   the resource does not take (405), in the Open311 error shape. */
 void h_o311_other(struct request *r)
 {
-    char name[64];
-    int fmt = o311_split(r->params[r->n_params - 1], name, sizeof name);
-    o311_error(r, fmt < 0 ? FMT_XML : (enum o311_fmt)fmt, 405, "method %s not allowed here",
-               r->method_str);
+    char name[ROUTE_PARAM_MAX];
+    int f = r->n_params ? o311_split(r->params[r->n_params - 1], name, sizeof name) : -1;
+    enum o311_fmt fmt = f < 0 ? FMT_XML : (enum o311_fmt)f;
+    const char *kind = r->n_params > 1 ? r->params[0] : (f < 0 ? "" : name);
+    bool known = strcmp(kind, "discovery") == 0 || strcmp(kind, "services") == 0 ||
+                 strcmp(kind, "requests") == 0 || (r->n_params > 1 && strcmp(kind, "tokens") == 0);
+    if (r->method == HM_GET || r->method == HM_HEAD || !known || f < 0)
+        o311_error(r, fmt, 404, "no such resource");
+    else
+        o311_error(r, fmt, 405, "method %.16s not allowed here", r->method_str);
 }

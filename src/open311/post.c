@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/validate.h"
+#include "http/ratelimit.h"
 #include "open311/o311.h"
 
 #define O311_BODY_MAX 65536
@@ -224,7 +225,7 @@ static void submit(struct request *r, enum o311_fmt fmt, const struct form *f, i
     if (service_check_answers(defs, n_defs, ans.a, ans.n, &bad, msg, sizeof msg) != 0)
         BAD("%s", msg);
 
-    char name[256] = "", title[400], lead[200];
+    char name[512] = "", title[800], lead[200];
     if (first || last) {
         bool ascii = true;
         for (const char *p = first ? first : ""; *p; p++)

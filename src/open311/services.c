@@ -4,8 +4,8 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
+#include "http/client.h"
 #include "open311/o311.h"
 
 void h_o311_requests_list(struct request *r, enum o311_fmt fmt); /* requests.c */
@@ -18,8 +18,7 @@ static void base_url(struct request *r, char *out, size_t len)
     for (const char *p = host; ok && *p; p++)
         ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
              *p == '.' || *p == '-' || *p == ':' || *p == '[' || *p == ']';
-    const char *proto = request_header(r, "X-Forwarded-Proto");
-    snprintf(out, len, "%s://%s", proto && strcasecmp(proto, "https") == 0 ? "https" : "http",
+    snprintf(out, len, "%s://%s", request_is_https(r) ? "https" : "http",
              ok ? host : "localhost");
 }
 

@@ -210,6 +210,20 @@ int store_unit_get_by_code(struct store_conn *c, const char *code, struct unit *
     return read_one(c, st, read_unit, out);
 }
 
+int store_unit_child_count(struct store_conn *c, int64_t id, int64_t *n)
+{
+    sqlite3_stmt *st =
+        sq_stmt(c, Q_UNIT_CHILDREN, "SELECT count(*) FROM units WHERE parent_id = ?1 AND active = 1");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    int src = sqlite3_step(st);
+    *n = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    int rc = src == SQLITE_ROW ? STORE_OK : sq_rc(c, src, "unit children");
+    sqlite3_reset(st);
+    return rc;
+}
+
 int store_unit_list(struct store_conn *c, struct unit **out, size_t *n)
 {
     sqlite3_stmt *st = sq_stmt(c, Q_UNIT_LIST, "SELECT " UNIT_COLS " FROM units ORDER BY path");

@@ -83,6 +83,8 @@ int store_unit_insert(struct store_conn *c, struct unit *u);
 int store_unit_update(struct store_conn *c, struct unit *u);
 int store_unit_get(struct store_conn *c, int64_t id, struct unit *out);
 int store_unit_get_by_code(struct store_conn *c, const char *code, struct unit *out);
+/* How many units have `id` as their parent. */
+int store_unit_child_count(struct store_conn *c, int64_t id, int64_t *n);
 /* All units ordered by path; *out is a malloc'd array of *n records. */
 int store_unit_list(struct store_conn *c, struct unit **out, size_t *n);
 

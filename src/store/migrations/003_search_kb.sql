@@ -52,8 +52,6 @@ BEGIN
     VALUES (new.id, rexian_simhash(new.title, new.content));
 END;
 INSERT INTO ticket_sim(ticket_id, simhash) SELECT id, rexian_simhash(title, content) FROM tickets;
--- Same area, same category, last week: the place-and-text candidates.
-CREATE INDEX tickets_area_created ON tickets(area, created_at);
 
 -- ---- knowledge base ----
 -- tags: ",tag one,tag two," (commas around each, so instr() finds a whole tag).
