@@ -72,6 +72,7 @@ asan:
 
 check: deps
 	@$(MAKE) --no-print-directory asan web
+	@$(MAKE) --no-print-directory -j$(FUZZ_JOBS) fuzz-build
 	@tests/run-all build/asan
 
 test-unit: asan
@@ -113,6 +114,64 @@ web/vendor/htm.mjs: node_modules/.package-lock.json
 web/vendor/echarts.esm.min.js: node_modules/.package-lock.json
 	@mkdir -p $(dir $@)
 	cp node_modules/echarts/dist/echarts.esm.min.js $@
+
+# ---- fuzzing (tests/fuzz/, docs/RELIABILITY.md) ----
+# libFuzzer targets, built with clang and ASan/UBSan into build/fuzz/. Each
+# src/ file is compiled again for them (coverage instrumentation); the unit
+# targets link an archive of those objects without http/server.c, whose
+# request lookups tests/fuzz/fake_http.c stands in for. `make fuzz` runs
+# every target FUZZ_SECONDS (default 60) from its seed corpus; `make check`
+# replays each corpus and runs each target briefly (tests/fuzz/run).
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ         := build/fuzz
+FUZZ_OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+                -fno-sanitize-recover=all
+# Warnings, not errors, for src/ under clang: gcc's -Werror build gates it.
+FUZZ_BASE    := -std=c17 -D_GNU_SOURCE -Isrc -I$(FUZZ)/gen -Wall -Wextra -Wno-unused-parameter \
+                $(PKG_CFLAGS)
+FUZZ_CFLAGS  := $(FUZZ_BASE) -MMD -MP
+FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS    := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ)/%)
+FUZZ_OBJS    := $(SRCS:src/%.c=$(FUZZ)/obj/%.o) $(FUZZ)/obj/gen/migrations.o
+FUZZ_LIB_OBJS := $(filter-out $(FUZZ)/obj/http/server.o,$(FUZZ_OBJS))
+
+.PHONY: fuzz fuzz-build
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(FUZZ) long
+
+$(FUZZ)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_OPT) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ)/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql
+	@mkdir -p $(dir $@)
+	python3 scripts/embed-sql $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+
+$(FUZZ)/obj/gen/migrations.o: $(FUZZ)/gen/migrations.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_OPT) -c -o $@ $<
+
+$(FUZZ)/libsrc.a: $(FUZZ_LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ)/obj/fake_http.o: tests/fuzz/fake_http.c tests/fuzz/fake_http.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror $(FUZZ_OPT) -c -o $@ $<
+
+# The whole-server target links every object, http/server.c included.
+$(FUZZ)/fuzz_http: tests/fuzz/fuzz_http.c $(FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_BASE) -Werror -Itests/fuzz $(FUZZ_OPT) -fsanitize=fuzzer -o $@ \
+	    $(filter %.c %.o,$^) $(LDLIBS)
+
+$(FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ)/obj/fake_http.o $(FUZZ)/libsrc.a
+	$(FUZZ_CC) $(FUZZ_BASE) -Werror -Itests/fuzz $(FUZZ_OPT) -fsanitize=fuzzer -o $@ \
+	    $(filter %.c %.o %.a,$^) $(LDLIBS)
 
 bench: deps rexian
 	@bench/run

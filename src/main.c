@@ -18,6 +18,7 @@
 #include "app/audit.h"
 #include "app/deadlines.h"
 #include "app/demo.h"
+#include "app/kb.h"
 #include "app/throttle.h"
 #include "core/sla.h"
 #include "core/timeutil.h"
@@ -32,7 +33,8 @@ enum opt_id {
     O_HEADER_LIMIT, O_REQUEST_TIMEOUT, O_TRUST_PROXY, O_LOGIN_USER_LIMIT, O_LOGIN_ADDR_LIMIT,
     O_LOGIN_WINDOW, O_JURISDICTION, O_O311_CONTACT, O_O311_KEY_RATE, O_O311_IP_RATE,
     O_PUBLIC_SUBMIT_RATE, O_PUBLIC_LOOKUP_RATE,
-    O_DATA_DIR, O_WORKING_HOURS, O_SLA_WARNING, O_SLA_INTERVAL, O_SSE_HEARTBEAT, O__COUNT
+    O_DATA_DIR, O_WORKING_HOURS, O_SLA_WARNING, O_SLA_INTERVAL, O_SSE_HEARTBEAT,
+    O_SIMILAR_DISTANCE, O__COUNT
 };
 static const struct {
     const char *name;
@@ -75,6 +77,7 @@ static const struct {
     [O_SLA_WARNING] = {"sla-warning", "REXIAN_SLA_WARNING", "80"},
     [O_SLA_INTERVAL] = {"sla-interval", "REXIAN_SLA_INTERVAL", "60"},
     [O_SSE_HEARTBEAT] = {"sse-heartbeat", "REXIAN_SSE_HEARTBEAT", "15"},
+    [O_SIMILAR_DISTANCE] = {"similar-distance", "REXIAN_SIMILAR_DISTANCE", "500"},
 };
 
 static const char *flag_val[O__COUNT];
@@ -96,7 +99,9 @@ static void usage(FILE *f)
           "             [--data-dir DIR] [--working-hours 08:30-12:00,13:30-17:30]\n"
           "             [--sla-warning PERCENT] [--sla-interval SECONDS] [--sse-heartbeat SECONDS]\n"
           "  migrate    --db PATH\n"
+          "             [--similar-distance METRES]\n"
           "  demo       --db PATH [--tickets N] [--seed N]\n"
+          "  demo-bulk  --db PATH [--tickets N] [--seed N]  (tickets written in bulk, for benchmarks)\n"
           "  user add   --db PATH --username U --password P --role ROLE [--unit CODE] [--name NAME]\n"
           "  apikey add --db PATH --name NAME\n"
           "  calendar due [--db PATH] FROM AMOUNT UNIT  (UNIT: natural_hours, working_hours,\n"
@@ -329,6 +334,25 @@ static int cmd_demo(void)
     return rc ? 1 : 0;
 }
 
+/* The demo city with N tickets written straight through the store (benchmarks). */
+static int cmd_demo_bulk(void)
+{
+    long long n, seed;
+    if (num_opt(O_TICKETS, 0, DEMO_MAX_TICKETS, &n) || num_opt(O_SEED, 0, 1LL << 62, &seed))
+        return 2;
+    struct store *s;
+    int rc = open_store(&s, true);
+    if (rc)
+        return rc;
+    if (app_deadlines_load(s, false, stderr) != 0) {
+        store_close(s);
+        return 1;
+    }
+    rc = app_demo_bulk(s, (int)n, (uint64_t)seed, stdout);
+    store_close(s);
+    return rc ? 1 : 0;
+}
+
 static int cmd_backup(void)
 {
     if (n_positional != 1)
@@ -516,6 +540,14 @@ static int cmd_serve(void)
         return die("--access-log must be on or off, got '%s'", al);
     cfg.access_log = strcmp(al, "on") == 0;
     cfg.web_root = opt(O_WEB_ROOT);
+    long long similar_m; /* how near two tickets must be to count as one place */
+    if (num_opt(O_SIMILAR_DISTANCE, 1, 100000, &similar_m))
+        return 2;
+    app_similar_set_distance((double)similar_m);
+    long long sla_interval, heartbeat;
+    if (num_opt(O_SLA_INTERVAL, 0, 86400, &sla_interval) ||
+        num_opt(O_SSE_HEARTBEAT, 1, 3600, &heartbeat))
+        return 2;
     struct throttle_config tcfg;
     if (hostile_limits(&cfg, &tcfg))
         return 2;
@@ -524,6 +556,12 @@ static int cmd_serve(void)
     int rc = open_store(&s, true);
     if (rc)
         return rc;
+    /* The working calendar, with provisional deadlines redone if a year arrived. */
+    if (app_deadlines_load(s, true, stderr) != 0) {
+        store_close(s);
+        return 1;
+    }
+    app_deadlines_warn_missing(stderr);
     struct api api = {.store = s, .cfg = NULL, .started_at = time_now_ms()};
     api.throttle = throttle_new(&tcfg);
     if (!api.throttle) {
@@ -551,8 +589,14 @@ static int cmd_serve(void)
     signal(SIGPIPE, SIG_IGN);
     /* Pool threads inherit a blocked mask; only this thread takes the signals. */
     pthread_sigmask(SIG_BLOCK, &set, NULL);
+    /* The live feed, woken by every commit of ticket events. */
+    api.feed = feed_start(s, (unsigned)heartbeat);
+    if (api.feed)
+        app_set_event_hook(feed_wake, api.feed);
     struct server *srv = server_start(&cfg, &api, api_dispatch);
     if (!srv) {
+        app_set_event_hook(NULL, NULL);
+        feed_free(api.feed);
         throttle_free(api.throttle);
         open311_ctx_release(&o311);
         store_close(s);
@@ -564,12 +608,19 @@ static int cmd_serve(void)
             "\"zone\":\"%s\"}\n",
             strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", cfg.port,
             opt(O_DB), timeutil_zone());
+    /* The timer loop (yellow and red cards, urging); --sla-interval 0 turns it off. */
+    struct app_timer *timer = sla_interval ? app_timer_start(s, (unsigned)sla_interval) : NULL;
     pthread_sigmask(SIG_UNBLOCK, &set, NULL);
     while (!stop_signal)
         pause();
     fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopping\",\"signal\":%d,\"in_flight\":%u}\n",
             (int)stop_signal, server_in_flight(srv));
+    app_timer_stop(timer);
+    /* Event streams end first: the daemon must not stop with a connection suspended. */
+    feed_stop(api.feed);
     server_stop(srv, 10000);
+    app_set_event_hook(NULL, NULL);
+    feed_free(api.feed);
     throttle_free(api.throttle);
     open311_ctx_release(&o311);
     store_close(s);
@@ -622,6 +673,8 @@ int main(int argc, char **argv)
         rc = cmd_migrate();
     else if (strcmp(cmd, "demo") == 0)
         rc = cmd_demo();
+    else if (strcmp(cmd, "demo-bulk") == 0)
+        rc = cmd_demo_bulk();
     else if (strcmp(cmd, "user add") == 0)
         rc = cmd_user_add();
     else if (strcmp(cmd, "apikey add") == 0)

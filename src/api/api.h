@@ -39,6 +39,8 @@ size_t feed_streams(struct feed *f);
 void feed_stop(struct feed *f);
 /* Frees the feed; after server_stop(). */
 void feed_free(struct feed *f);
+/* Adds "calendar" (known and missing years) and, when a year is missing, "warnings" to o. */
+void api_calendar_health(json_t *o);
 
 /* The server's dispatch function: routing, authentication, body parsing. */
 void api_dispatch(struct request *r);

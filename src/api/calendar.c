@@ -130,6 +130,34 @@ void h_calendar_summary(struct request *r)
                          "years", years));
 }
 
+void api_calendar_health(json_t *o)
+{
+    const struct calendar *cal = calendar_acquire();
+    int known[YEARS_SHOWN], missing[2];
+    size_t nk = calendar_known_years(cal, known, YEARS_SHOWN);
+    calendar_release(cal);
+    size_t nm = app_calendar_missing_years(time_now_ms(), missing);
+    json_t *jk = json_array(), *jm = json_array(), *warnings = json_array();
+    for (size_t i = 0; i < nk && i < YEARS_SHOWN; i++)
+        json_array_append_new(jk, json_integer(known[i]));
+    for (size_t i = 0; i < nm; i++) {
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "no working calendar for %d: deadlines reaching into it count weekdays alone "
+                 "and are provisional",
+                 missing[i]);
+        json_array_append_new(jm, json_integer(missing[i]));
+        json_array_append_new(warnings, json_string(msg));
+    }
+    json_object_set_new(o, "calendar",
+                        json_pack("{s:s, s:o, s:o}", "status", nm ? "provisional" : "ok",
+                                  "known_years", jk, "missing_years", jm));
+    if (nm)
+        json_object_set_new(o, "warnings", warnings);
+    else
+        json_decref(warnings);
+}
+
 void h_calendar_year(struct request *r)
 {
     int y = path_year(r);

@@ -20,6 +20,11 @@ void h_healthz(struct request *r)
                           "uptime_seconds",
                           (json_int_t)((time_now_ms() - api_of(r)->started_at) / 1000), "zone",
                           timeutil_zone(), "in_flight", (int)server_in_flight(r->srv));
+    /* A missing calendar year is a warning in the body, never a failed check. */
+    if (o)
+        api_calendar_health(o);
+    if (o)
+        json_object_set_new(o, "event_streams", json_integer((json_int_t)feed_streams(api_of(r)->feed)));
     reply_json(r, db_ok ? 200 : 503, o);
 }
 

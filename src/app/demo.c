@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/kb.h"
 #include "core/timeutil.h"
 
 #define MIN_MS INT64_C(60000)
@@ -1023,7 +1024,8 @@ int app_demo_build(struct store *s, int n_tickets, uint64_t seed, FILE *out)
     }
     if (store_set_bulk(c, true) != STORE_OK)
         fprintf(stderr, "demo: bulk mode is not available; this will be slower\n");
-    if (build_org(&d, c) == 0 && add_users(&d) == 0 && make_tickets(&d, n_tickets) == 0)
+    if (build_org(&d, c) == 0 && add_users(&d) == 0 && app_kb_seed_demo(s) == 0 &&
+        make_tickets(&d, n_tickets) == 0)
         rc = 0;
     store_set_bulk(c, false);
     if (rc == 0 && out != NULL)

@@ -58,6 +58,12 @@ int app_kb_citable(struct store_conn *c, int64_t id, int64_t at, struct app_erro
 
 /* Seeds the demo city's articles (demo_kb.c); 0 or -1 (reported on stderr). */
 int app_kb_seed_demo(struct store *s);
+/*
+ * The demo city with `n` tickets written in bulk (demo_bulk.c): for the
+ * search benchmarks, where a million tickets through app_ticket_act would
+ * take too long. Returns 0, or 1 with the reason on stderr.
+ */
+int app_demo_bulk(struct store *s, int n, uint64_t seed, FILE *out);
 
 /* ---- repeat requests (similar.c) ---- */
 struct similar_item {

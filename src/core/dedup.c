@@ -128,12 +128,18 @@ static void add(struct acc *a, uint64_t h, int w)
         a->v[i] += (h >> i) & 1 ? w : -w;
 }
 
+/* Bytes of the UTF-8 sequence starting with lead byte c. */
+static size_t seq_len(unsigned char c)
+{
+    return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
 /*
  * Features: every word of two or more characters, every Latin word and
  * number, and every pair of adjacent CJK characters (which holds up when
  * the dictionary cuts the same text differently).
  */
-static int on_char(void *ctx, const struct text_token *t)
+static int on_token(void *ctx, const struct text_token *t)
 {
     struct acc *a = ctx;
     if (t->kind != TK_CJK) {
@@ -141,26 +147,26 @@ static int on_char(void *ctx, const struct text_token *t)
         a->have_prev = false;
         return 0;
     }
-    if (a->have_prev && a->prev_end == t->start && t->len <= sizeof a->prev) {
-        char pair[16];
-        memcpy(pair, a->prev, a->prev_len);
-        memcpy(pair + a->prev_len, t->text, t->len);
-        add(a, feature_hash(pair, a->prev_len + t->len, 2), a->weight);
-    }
-    a->have_prev = t->len <= sizeof a->prev;
-    if (a->have_prev) {
-        memcpy(a->prev, t->text, t->len);
-        a->prev_len = t->len;
-        a->prev_end = t->end;
-    }
-    return 0;
-}
-
-static int on_word(void *ctx, const struct text_token *t)
-{
-    struct acc *a = ctx;
-    if (t->kind == TK_CJK && t->chars >= 2)
+    if (t->chars >= 2)
         add(a, feature_hash(t->text, t->len, 3), a->weight * 2);
+    if (a->have_prev && a->prev_end != t->start)
+        a->have_prev = false;
+    for (size_t i = 0; i < t->len;) {
+        size_t l = seq_len((unsigned char)t->text[i]);
+        if (i + l > t->len)
+            break; /* defensive: tokens are whole UTF-8 */
+        if (a->have_prev) {
+            char pair[16];
+            memcpy(pair, a->prev, a->prev_len);
+            memcpy(pair + a->prev_len, t->text + i, l);
+            add(a, feature_hash(pair, a->prev_len + l, 2), a->weight);
+        }
+        memcpy(a->prev, t->text + i, l);
+        a->prev_len = l;
+        a->have_prev = true;
+        i += l;
+    }
+    a->prev_end = t->end;
     return 0;
 }
 
@@ -170,11 +176,7 @@ static int feed(struct text_seg *seg, struct acc *a, const char *s, int weight)
         return 0;
     a->weight = weight;
     a->have_prev = false;
-    size_t n = strlen(s);
-    if (text_segment(seg, s, n, TEXT_CJK_CHARS, on_char, a) != TEXT_OK ||
-        text_segment(seg, s, n, 0, on_word, a) != TEXT_OK)
-        return -1;
-    return 0;
+    return text_segment(seg, s, strlen(s), 0, on_token, a) == TEXT_OK ? 0 : -1;
 }
 
 int dedup_simhash(const char *title, const char *content, uint64_t *out)

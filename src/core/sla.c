@@ -158,8 +158,9 @@ static int64_t add_working_hours(struct walk *w, int64_t from, int hours)
 /*
  * N working days end at the close of the Nth working day after the day the
  * clock starts; 0 working days end at the close of the start day, or of the
- * next working day when the start day is not one. The close is the end of
- * the day's last working window.
+ * next working day when the start day is not one or is already closed, so
+ * a deadline is never before its start. The close is the end of the day's
+ * last working window.
  */
 static int64_t add_working_days(struct walk *w, int64_t from, int days)
 {
@@ -167,7 +168,8 @@ static int64_t add_working_days(struct walk *w, int64_t from, int days)
     int counted = 0, close = windows[n_windows - 1].end;
 
     for (int step = 0; step < MAX_DAYS_SCANNED; step++) {
-        if (days <= 0 && working(w, dt))
+        /* 0 days after the close: the start day is over, so the next working day. */
+        if (days <= 0 && working(w, dt) && (step > 0 || from <= at_minute(dt, close)))
             break;
         dt = next_date(dt);
         if (days > 0 && working(w, dt) && ++counted == days)

@@ -150,6 +150,16 @@ int time_format_rfc3339(int64_t ms, char *out, size_t outlen)
 
     if (out == NULL || outlen == 0 || local_tm(ms, &tm, &millis) != 0)
         return -1;
+    /* An offset RFC 3339 cannot write (local mean time: Shanghai was +08:05:43
+       before 1901) is shown in UTC instead, so the text still parses back to
+       the same instant (found by tests/fuzz/fuzz_time). */
+    if (tm.tm_gmtoff % 60 != 0) {
+        time_t sec;
+        split_ms(ms, &sec, &millis);
+        if (gmtime_r(&sec, &tm) == NULL)
+            return -1;
+        tm.tm_gmtoff = 0;
+    }
     if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
         return -1;
     off = tm.tm_gmtoff;

@@ -19,8 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
 #include <unicode/unorm2.h>
-#include <unicode/ustring.h>
 #include <unicode/utf16.h>
 
 struct text_seg {
@@ -296,7 +297,7 @@ static int normalise(struct text_seg *s, size_t n, size_t *out_len)
 
 /* ---- step 3: word breaks ---- */
 
-/* Converts out[a..b) to UTF-8 in s->tok; sets *len. */
+/* Converts out[a..b) to UTF-8 in s->tok; sets *len. Lone surrogates become U+FFFD. */
 static int to_utf8(struct text_seg *s, size_t a, size_t b, size_t *len)
 {
     size_t need = (b - a) * 3 + 1;
@@ -310,15 +311,30 @@ static int to_utf8(struct text_seg *s, size_t a, size_t b, size_t *len)
         s->tok = t;
         s->tok_cap = cap;
     }
-    UErrorCode err = U_ZERO_ERROR;
-    int32_t n = 0;
-    u_strToUTF8WithSub(s->tok, (int32_t)s->tok_cap, &n, s->out + a, (int32_t)(b - a), 0xFFFD,
-                       NULL, &err);
-    if (U_FAILURE(err)) {
-        log_icu("to utf8", err);
-        return TEXT_ICU;
+    unsigned char *o = (unsigned char *)s->tok;
+    for (size_t i = a; i < b;) {
+        UChar32 c;
+        U16_NEXT(s->out, i, b, c);
+        if (U_IS_SURROGATE(c))
+            c = 0xFFFD;
+        if (c < 0x80) {
+            *o++ = (unsigned char)c;
+        } else if (c < 0x800) {
+            *o++ = (unsigned char)(0xC0 | (c >> 6));
+            *o++ = (unsigned char)(0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            *o++ = (unsigned char)(0xE0 | (c >> 12));
+            *o++ = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+            *o++ = (unsigned char)(0x80 | (c & 0x3F));
+        } else {
+            *o++ = (unsigned char)(0xF0 | (c >> 18));
+            *o++ = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+            *o++ = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+            *o++ = (unsigned char)(0x80 | (c & 0x3F));
+        }
     }
-    *len = (size_t)n;
+    *len = (size_t)(o - (unsigned char *)s->tok);
+    *o = '\0';
     return TEXT_OK;
 }
 
@@ -338,6 +354,69 @@ static int emit(struct text_seg *s, size_t a, size_t b, enum text_kind kind, int
     return fn(ctx, &t);
 }
 
+/* ICU's word breaks over out[from..to): words, numbers and dictionary-cut CJK words. */
+static int words(struct text_seg *s, size_t from, size_t to, int *index, text_token_fn fn,
+                 void *ctx)
+{
+    UErrorCode err = U_ZERO_ERROR;
+    ubrk_setText(s->bi, s->out + from, (int32_t)(to - from), &err);
+    if (U_FAILURE(err)) {
+        log_icu("ubrk_setText", err);
+        return TEXT_ICU;
+    }
+    int32_t a = ubrk_first(s->bi), b;
+    for (; (b = ubrk_next(s->bi)) != UBRK_DONE; a = b) {
+        int32_t st = ubrk_getRuleStatus(s->bi);
+        if (st < UBRK_WORD_NONE_LIMIT)
+            continue; /* spaces, punctuation, symbols */
+        enum text_kind kind = st < UBRK_WORD_NUMBER_LIMIT   ? TK_NUMBER
+                              : st < UBRK_WORD_LETTER_LIMIT ? TK_LATIN
+                                                            : TK_CJK;
+        int rc = emit(s, from + (size_t)a, from + (size_t)b, kind, index, fn, ctx);
+        if (rc != 0)
+            return rc;
+    }
+    return TEXT_OK;
+}
+
+/* Han ideographs and kana: the characters that TEXT_CJK_CHARS emits one by one. */
+static bool cjk_char(UChar32 c)
+{
+    if (c < 0x3005)
+        return false; /* the common case: ASCII, Latin, punctuation */
+    UErrorCode err = U_ZERO_ERROR;
+    UScriptCode sc = uscript_getScript(c, &err);
+    return (sc == USCRIPT_HAN || sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA) &&
+           (u_isalpha(c) || u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC));
+}
+
+/*
+ * TEXT_CJK_CHARS: each CJK character is a token; the text between runs of
+ * them goes through the word break iterator. This is what cutting by ICU
+ * and then splitting its CJK words would give, without paying for the
+ * dictionary lookups whose result would be thrown away.
+ */
+static int chars(struct text_seg *s, size_t m, int *index, text_token_fn fn, void *ctx)
+{
+    size_t i = 0, other = 0; /* other: start of the pending non-CJK run */
+    while (i < m) {
+        size_t j = i;
+        UChar32 c;
+        U16_NEXT(s->out, j, m, c);
+        if (!cjk_char(c)) {
+            i = j;
+            continue;
+        }
+        int rc = other < i ? words(s, other, i, index, fn, ctx) : TEXT_OK;
+        if (rc == 0)
+            rc = emit(s, i, j, TK_CJK, index, fn, ctx);
+        if (rc != 0)
+            return rc;
+        i = other = j;
+    }
+    return other < m ? words(s, other, m, index, fn, ctx) : TEXT_OK;
+}
+
 int text_segment(struct text_seg *s, const char *text, size_t len, unsigned flags,
                  text_token_fn fn, void *ctx)
 {
@@ -351,39 +430,9 @@ int text_segment(struct text_seg *s, const char *text, size_t len, unsigned flag
         rc = normalise(s, n, &m);
     if (rc != TEXT_OK || m == 0)
         return rc;
-    UErrorCode err = U_ZERO_ERROR;
-    ubrk_setText(s->bi, s->out, (int32_t)m, &err);
-    if (U_FAILURE(err)) {
-        log_icu("ubrk_setText", err);
-        return TEXT_ICU;
-    }
     int index = 0;
-    int32_t a = ubrk_first(s->bi), b;
-    for (; (b = ubrk_next(s->bi)) != UBRK_DONE; a = b) {
-        int32_t st = ubrk_getRuleStatus(s->bi);
-        if (st < UBRK_WORD_NONE_LIMIT)
-            continue; /* spaces, punctuation, symbols */
-        enum text_kind kind = st < UBRK_WORD_NUMBER_LIMIT   ? TK_NUMBER
-                              : st < UBRK_WORD_LETTER_LIMIT ? TK_LATIN
-                                                            : TK_CJK;
-        if (kind == TK_CJK && (flags & TEXT_CJK_CHARS)) {
-            for (int32_t i = a; i < b;) {
-                int32_t j = i;
-                UChar32 c;
-                U16_NEXT(s->out, j, b, c);
-                (void)c;
-                rc = emit(s, (size_t)i, (size_t)j, kind, &index, fn, ctx);
-                if (rc != 0)
-                    return rc;
-                i = j;
-            }
-            continue;
-        }
-        rc = emit(s, (size_t)a, (size_t)b, kind, &index, fn, ctx);
-        if (rc != 0)
-            return rc;
-    }
-    return TEXT_OK;
+    return (flags & TEXT_CJK_CHARS) ? chars(s, m, &index, fn, ctx)
+                                    : words(s, 0, m, &index, fn, ctx);
 }
 
 static int stop_at_first(void *ctx, const struct text_token *t)

@@ -7,6 +7,7 @@
  * Input: "AUTHORIZATION\nCOOKIE\nX-FORWARDED-FOR"; "@T" anywhere in the first
  * two parts stands for the live token, so the fuzzer can build near misses.
  */
+#include <stdint.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>

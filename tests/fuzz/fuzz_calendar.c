@@ -5,6 +5,7 @@
  * work or holiday, with names of valid UTF-8 that fit; one it refuses must
  * say why.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 

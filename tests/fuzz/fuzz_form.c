@@ -5,6 +5,7 @@
  * UTF-8 within its cap, form_get answering the first of repeated keys; and
  * encoding the fields again must decode to the same fields.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

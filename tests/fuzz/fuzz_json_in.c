@@ -5,6 +5,7 @@
  * Each call must either succeed without answering, or answer exactly one
  * 400 and return -1; accepted values must lie in the bounds asked for.
  */
+#include <stdint.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>

@@ -4,6 +4,7 @@
  * GET /api/v1/tickets (api/tickets.c), on "key=value&..." input (the
  * values as libmicrohttpd hands them over, already percent-decoded).
  */
+#include <stdint.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,6 +4,7 @@
  * match must fill each placeholder with 1..ROUTE_PARAM_MAX-1 bytes without
  * '/', and putting the values back into the pattern must give the path.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -4,6 +4,7 @@
  * invalid UTF-8 included. Every token must be non-empty valid UTF-8 whose
  * original offsets lie inside the input, in order, numbered 0, 1, 2...
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -5,6 +5,7 @@
  * of lead bytes; a phone number we accept must mask to the same length
  * with its middle hidden.
  */
+#include <stdint.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>

@@ -5,6 +5,7 @@
  * safety: a body is either refused with exactly one 400 naming a field, or
  * accepted with every value inside the limits docs/API.md promises.
  */
+#include <stdint.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>

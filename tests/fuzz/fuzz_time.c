@@ -4,6 +4,7 @@
  * (time_format_rfc3339) and parse back to the same millisecond, and map to
  * a real local date.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -62,21 +62,36 @@ export async function startServer() {
   const port = await freePort();
   const logPath = path.join(dir, 'server.log');
   const log = fs.openSync(logPath, 'a');
-  const proc = spawn(binary(), ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web-root', WEB_ROOT],
-    { stdio: ['ignore', log, log], env: { ...process.env } });
-  let exited = null;
-  proc.on('exit', (code, sig) => { exited = { code, sig }; });
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20000;
-  for (;;) {
-    if (exited) throw new Error(`rexian exited at start: ${JSON.stringify(exited)}\n${fs.readFileSync(logPath, 'utf8').slice(-3000)}`);
-    try {
-      const r = await fetch(base + '/healthz');
-      if (r.ok) break;
-    } catch { /* not yet */ }
-    if (Date.now() > deadline) throw new Error('rexian did not answer /healthz within 20 s');
-    await sleep(100);
-  }
+  let proc;
+  let exited = null;
+  const launch = async () => {
+    exited = null;
+    proc = spawn(binary(), ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web-root', WEB_ROOT],
+      { stdio: ['ignore', log, log], env: { ...process.env } });
+    proc.on('exit', (code, sig) => { exited = { code, sig }; });
+    const deadline = Date.now() + 20000;
+    for (;;) {
+      if (exited) throw new Error(`rexian exited at start: ${JSON.stringify(exited)}\n${fs.readFileSync(logPath, 'utf8').slice(-3000)}`);
+      try {
+        const r = await fetch(base + '/healthz');
+        if (r.ok) break;
+      } catch { /* not yet */ }
+      if (Date.now() > deadline) throw new Error('rexian did not answer /healthz within 20 s');
+      await sleep(100);
+    }
+  };
+  const halt = async () => {
+    if (exited) return;
+    proc.kill('SIGTERM');
+    for (let i = 0; i < 150 && !exited; i++) await sleep(100);
+    if (!exited) proc.kill('SIGKILL');
+    for (let i = 0; i < 20 && !exited; i++) await sleep(100);
+    if (exited && exited.code !== 0 && exited.sig !== 'SIGTERM') {
+      throw new Error(`rexian exited with ${JSON.stringify(exited)}\n${fs.readFileSync(logPath, 'utf8').slice(-3000)}`);
+    }
+  };
+  await launch();
   const tokens = new Map();
   const srv = {
     base, port, dir, db, logPath,
@@ -112,18 +127,20 @@ export async function startServer() {
       const text = fs.readFileSync(logPath, 'utf8');
       return SANITIZER.some((p) => text.includes(p)) ? text.split('\n').filter((l) => !l.startsWith('{')).join('\n').slice(-6000) : null;
     },
+    /** Stops the server (SIGTERM) and starts it again on the same port and database. */
+    async restart({ downMs = 0 } = {}) {
+      await halt();
+      if (downMs) await sleep(downMs);
+      await launch();
+    },
     async stop() {
-      if (!exited) {
-        proc.kill('SIGTERM');
-        for (let i = 0; i < 150 && !exited; i++) await sleep(100);
-        if (!exited) proc.kill('SIGKILL');
+      try {
+        await halt();
+      } finally {
+        fs.closeSync(log);
       }
-      fs.closeSync(log);
       const rep = srv.sanitizerReports();
       if (rep) throw new Error('sanitizer report from rexian:\n' + rep);
-      if (exited && exited.code !== 0 && exited.sig !== 'SIGTERM') {
-        throw new Error(`rexian exited with ${JSON.stringify(exited)}\n${fs.readFileSync(logPath, 'utf8').slice(-3000)}`);
-      }
       if (!process.env.REXIAN_WEB_KEEP) fs.rmSync(dir, { recursive: true, force: true });
     },
   };

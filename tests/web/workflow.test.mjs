@@ -24,10 +24,12 @@ after(async () => {
 
 test('a call from intake to callback, across four screens', async (t) => {
   const unit = await srv.unitByCode('DC-DG'); // 东关街道办事处, handler h_dongguan
-  // A caller who has called before.
-  const earlier = (await srv.api('agent1', 'GET', '/tickets?limit=50')).items.find((x) => x.citizen && x.citizen.phone && /^1\d{10}$/.test(x.citizen.phone));
-  assert.ok(earlier, 'the demo city has a ticket with a mobile number');
-  const phone = earlier.citizen.phone;
+  // A caller who called yesterday about another matter (still open).
+  const phone = '13811112222';
+  const earlier = await srv.api('agent2', 'POST', '/tickets', {
+    channel: 'phone', type: 'consult', citizen: { name: '李女士', phone },
+    title: '咨询小区停车位收费标准', content: '想问一下小区地面停车位每月收费标准是多少，由谁定价。',
+  });
   const content = `东关街道幸福里小区3号楼门前路灯坏了一个星期，晚上很黑，老人出门不方便，请尽快修复。（测试 ${Date.now()}）`;
   let number;
 
@@ -80,6 +82,15 @@ test('a call from intake to callback, across four screens', async (t) => {
       await page.locator('#in-address').fill('东城区东关街道幸福里小区3号楼');
       await page.locator('#in-note').fill('请街道尽快安排维修');
       await page.getByRole('button', { name: /登记并派单/ }).click();
+      // The same caller has an open ticket: the screen asks before dispatching.
+      const warn = page.locator('.notice-warn');
+      await warn.waitFor();
+      assert.match(await warn.innerText(), /已登记。发现可能重复的在办工单/);
+      const cand = page.locator(`.repeat-list li[data-number="${earlier.number}"]`);
+      await cand.waitFor();
+      assert.match(await cand.innerText(), /同一来电号码/);
+      await cand.getByRole('button', { name: `并入此单 ${earlier.number}` }).waitFor();
+      await page.getByRole('button', { name: /不是重复，继续派单/ }).click();
       const notice = page.locator('.notice-ok');
       await notice.waitFor();
       const text = await notice.innerText();

@@ -54,6 +54,8 @@ export async function api(method, path, body, { quiet401 = false } = {}) {
 export const get = (path, opts) => api('GET', path, undefined, opts);
 export const post = (path, body, opts) => api('POST', path, body === undefined ? {} : body, opts);
 export const patch = (path, body) => api('PATCH', path, body);
+export const put = (path, body) => api('PUT', path, body);
+export const del = (path) => api('DELETE', path);
 
 /** Builds "?a=1&b=2" from an object, leaving out empty values. */
 export function qs(params) {

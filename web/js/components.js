@@ -169,10 +169,13 @@ export function CategoryPicker({ id, ref_, value, onChange, inputRef, describedB
 }
 
 /**
- * A search snippet with its highlights, built as elements (never as HTML):
- * the marks may be <mark>…</mark> or the control characters \u0002…\u0003;
- * everything else is text.
+ * A search snippet with its highlights, built as elements (never as HTML).
+ * The server sends the passage HTML-escaped with <mark>…</mark> around the
+ * hits; we split on the marks and decode the five entities into text.
  */
+const ENTITIES = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+const unescape = (s) => s.replace(/&(amp|lt|gt|quot|#39);/g, (m) => ENTITIES[m]);
+
 export function Highlight({ text }) {
   const parts = [];
   const re = /<mark>([\s\S]*?)<\/mark>|\u0002([\s\S]*?)\u0003/g;
@@ -180,11 +183,11 @@ export function Highlight({ text }) {
   let m;
   const s = String(text || '');
   while ((m = re.exec(s))) {
-    if (m.index > last) parts.push(s.slice(last, m.index));
-    parts.push(html`<mark>${m[1] !== undefined ? m[1] : m[2]}</mark>`);
+    if (m.index > last) parts.push(unescape(s.slice(last, m.index)));
+    parts.push(html`<mark>${unescape(m[1] !== undefined ? m[1] : m[2])}</mark>`);
     last = re.lastIndex;
   }
-  if (last < s.length) parts.push(s.slice(last));
+  if (last < s.length) parts.push(unescape(s.slice(last)));
   return html`${parts}`;
 }
 

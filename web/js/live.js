@@ -33,11 +33,13 @@ function emit(msg) {
   }
 }
 
-// The event names the stream may use; any of them means "something changed".
+// The stream names each event after the ticket action (or system event) it
+// reports: create, dispatch, accept, ..., sla_warning, sla_overdue. Any of
+// them means "something changed"; the data says which ticket.
 const NAMES = [
-  'ticket', 'ticket.created', 'ticket.updated', 'ticket.dispatched', 'ticket.action',
-  'created', 'dispatched', 'updated', 'action', 'sla', 'sla_warning', 'sla_overdue',
-  'sla.warning', 'sla.overdue', 'approval', 'extension', 'urge',
+  'create', 'answer', 'dispatch', 'accept', 'subdispatch', 'return', 'refuse_return',
+  'request_extension', 'approve_extension', 'refuse_extension', 'reply', 'callback', 'reopen',
+  'merge', 'urge', 'comment', 'sla_warning', 'sla_overdue', 'deadline_recomputed',
 ];
 
 function onEvent(e) {
@@ -47,12 +49,19 @@ function onEvent(e) {
   emit({ kind: 'event', type: e.type, data });
 }
 
-function startPolling() {
-  if (pollTimer) return;
+// Without the stream: poll every pollMs. With it: a slow safety poll, for
+// what the stream does not tell this role (others' comments, say).
+const SAFETY_MS = 60000;
+let pollEvery = 0;
+
+function startPolling(every = pollMs()) {
+  if (pollTimer && pollEvery === every) return;
+  if (pollTimer) clearInterval(pollTimer);
+  pollEvery = every;
   pollTimer = setInterval(() => {
     if (document.visibilityState === 'hidden') return;
     emit({ kind: 'poll', type: 'poll', data: null });
-  }, pollMs());
+  }, every);
 }
 
 function stopPolling() {
@@ -75,7 +84,7 @@ function connect() {
   }
   es.onopen = () => {
     setStatus('live');
-    stopPolling();
+    startPolling(SAFETY_MS);
     // Catch up on whatever happened while we were away.
     emit({ kind: 'poll', type: 'reconnected', data: null });
   };

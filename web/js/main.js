@@ -15,7 +15,7 @@ import { TicketPage } from './pages/ticket.js';
 import { TicketsPage } from './pages/tickets.js';
 import { SupervisePage } from './pages/supervise.js';
 import { DashboardPage } from './pages/dashboard.js';
-import { AdminUnits, AdminCategories, AdminUsers, AdminGeneric } from './pages/admin.js';
+import { AdminUnits, AdminCategories, AdminUsers, AdminCalendar, AdminSlaRules, AdminApiKeys } from './pages/admin.js';
 
 const HOME = { agent: '/intake', handler: '/queue', supervisor: '/supervise', admin: '/admin/units' };
 
@@ -75,9 +75,9 @@ function Screen({ user, route, ref_, extra }) {
     case '/admin/units': return html`<${AdminUnits} ...${props} />`;
     case '/admin/categories': return html`<${AdminCategories} ...${props} />`;
     case '/admin/users': return html`<${AdminUsers} ...${props} />`;
-    case '/admin/calendar': return html`<${AdminGeneric} ...${props} path="/calendar" titleKey="nav_calendar" />`;
-    case '/admin/sla-rules': return html`<${AdminGeneric} ...${props} path="/sla-rules" titleKey="nav_sla_rules" />`;
-    case '/admin/api-keys': return html`<${AdminGeneric} ...${props} path="/api-keys" titleKey="nav_api_keys" />`;
+    case '/admin/calendar': return html`<${AdminCalendar} ...${props} />`;
+    case '/admin/sla-rules': return html`<${AdminSlaRules} ...${props} />`;
+    case '/admin/api-keys': return html`<${AdminApiKeys} ...${props} />`;
     default: return html`<section class="card"><h1>404</h1><p><${Link} href=${HOME[user.role] || '/'}>${t('back')}</${Link}></p></section>`;
   }
 }

@@ -5,7 +5,7 @@ import { html, useState, useEffect, useRef, useCallback } from '../lib.js';
 import { get, post, qs, action, itemsOf, has, listTakes, hasSimilar } from '../api.js';
 import { t, tl, TYPES, URGENCIES, CHANNELS } from '../i18n.js';
 import { fmtTime, fmtDate, toServerTime } from '../format.js';
-import { Link, StatusBadge, Notice, CategoryPicker, UnitSelect, FieldError } from '../components.js';
+import { Link, StatusBadge, Notice, CategoryPicker, UnitSelect, FieldError, Highlight } from '../components.js';
 
 const EMPTY = {
   phone: '', name: '', anonymous: false, confidential: false, channel: 'phone', type: 'consult',
@@ -83,6 +83,7 @@ function KbPanel({ list, onCite, cited }) {
 }
 
 function candNumber(c) { return c.number || (c.ticket && c.ticket.number) || c.master || ''; }
+const isOpen = (c) => !['closed', 'merged'].includes(candStatus(c));
 function candTitle(c) { return c.title || (c.ticket && c.ticket.title) || ''; }
 function candStatus(c) { return c.status || (c.ticket && c.ticket.status) || null; }
 
@@ -94,9 +95,12 @@ function RepeatsPanel({ list, onMerge, confirming }) {
       ${list.map((c) => html`<li data-number=${candNumber(c)}>
         <a class="mono" href=${'/t/' + candNumber(c)} target="_blank" rel="noopener">${candNumber(c)}</a>
         ${candStatus(c) ? html` <${StatusBadge} status=${candStatus(c)} />` : null}
-        <span> ${candTitle(c)}</span>
-        ${c.score !== undefined ? html` <small class="muted">(${Math.round(Number(c.score) * 100) / 100})</small>` : null}
-        ${confirming ? html` <button type="button" onClick=${() => onMerge(candNumber(c))}>${t('repeat_merge')}</button>` : null}
+        <span class="rep-title"> ${candTitle(c)}</span>
+        ${c.snippet ? html`<br /><small class="snippet"><${Highlight} text=${c.snippet} /></small>` : null}
+        ${Array.isArray(c.reasons) && c.reasons.length ? html`<br /><small class="reasons">${c.reasons.map((r) => tl('reason', r)).join(' · ')}${c.score !== undefined
+          ? ` · ${t('score')} ${Math.round(Number(c.score) * 100)}%` : ''}</small>` : null}
+        ${confirming && isOpen(c) ? html` <button type="button" onClick=${() => onMerge(candNumber(c))}
+          aria-label=${t('repeat_merge') + ' ' + candNumber(c)}>${t('repeat_merge')}</button>` : null}
       </li>`)}
     </ul>
   </section>`;
@@ -136,13 +140,18 @@ export function IntakePage({ user, ref_ }) {
     }
     if (feat.q && !confirm) {
       const from = toServerTime(Date.now() - 30 * 86400000).slice(0, 10);
-      get('/tickets' + qs({ q: (f.title || f.content).slice(0, 60), status: 'registered,dispatched,processing,returned,replied', from, limit: 5 }))
+      const q = (f.title.trim() || f.content.trim().split(/[，。！？,.!?\s]/)[0]).slice(0, 20);
+      if (q.length >= 2) get('/tickets' + qs({ q, status: 'registered,dispatched,processing,returned,replied', from, limit: 5 }))
         .then((d) => { if (!gone) setRepeats(itemsOf(d)); }, () => {});
     }
     return () => { gone = true; };
   }, [text, feat.kb, feat.q]);
 
+  const confirmRef = useRef(null);
+  confirmRef.current = confirm;
   const reset = useCallback(() => {
+    const c = confirmRef.current;
+    if (c) setNotice({ kind: 'ok', text: t('created_registered', { number: c.ticket.number }), link: { href: '/t/' + c.ticket.number, text: t('open_ticket') } });
     setF(EMPTY);
     setErrors({});
     setKb([]);
@@ -159,7 +168,7 @@ export function IntakePage({ user, ref_ }) {
 
   const finish = (tk, kind, unitName) => {
     const key = { dispatch: 'created_dispatched', answer: 'created_answered', register: 'created_registered', merge: 'created_registered' }[kind];
-    const text = kind === 'merge' ? `${t('created_registered', { number: tk.number })} → ${tl('status', tk.status)} ${tk.master || ''}`
+    const text = kind === 'merge' ? t('merged_into', { number: tk.number, master: tk.master || '' })
       : t(key, { number: tk.number, unit: unitName || '' });
     setNotice({ kind: 'ok', text, link: { href: '/t/' + tk.number, text: t('open_ticket') } });
     reset();
@@ -197,6 +206,7 @@ export function IntakePage({ user, ref_ }) {
   const submit = async (ev) => {
     if (ev) ev.preventDefault();
     if (busy) return;
+    if (confirm) { continueDispatch(); return; }
     const s = f;
     const e = validate(s);
     setErrors(e);
@@ -230,20 +240,26 @@ export function IntakePage({ user, ref_ }) {
       setNotice({ kind: 'error', text: t('error', { msg: ex.message }) });
       return;
     }
-    // Repeat detection (issue 4), when the server has it: stop before the
-    // dispatch and let the agent decide.
-    if (s.mode !== 'register' && await hasSimilar(tk.number)) {
-      try {
-        const d = await get(`/tickets/${tk.number}/similar`);
-        const cands = itemsOf(d).filter((c) => candNumber(c) && candNumber(c) !== tk.number);
-        if (cands.length) {
-          setBusy(false);
-          setConfirm({ ticket: tk, state: s });
-          setRepeats(cands);
-          setNotice({ kind: 'warn', text: t('repeat_found'), link: { href: '/t/' + tk.number, text: tk.number } });
-          return;
-        }
-      } catch { /* no candidates: go on */ }
+    // Possible repeats (the create answer's "similar", or GET .../similar):
+    // when one is still open, stop before the dispatch and let the agent
+    // decide: merge into it, or go on.
+    if (s.mode !== 'register') {
+      let cands = Array.isArray(tk.similar) ? tk.similar : null;
+      if (!cands && await hasSimilar(tk.number)) {
+        try { cands = itemsOf(await get(`/tickets/${tk.number}/similar`)); } catch { cands = null; }
+      }
+      cands = (cands || []).filter((c) => candNumber(c) && candNumber(c) !== tk.number);
+      if (cands.some(isOpen)) {
+        setBusy(false);
+        setConfirm({ ticket: tk, state: s });
+        setRepeats(cands);
+        setNotice({ kind: 'warn', text: t('repeat_found', { number: tk.number }), link: { href: '/t/' + tk.number, text: tk.number } });
+        setTimeout(() => {
+          const b = document.querySelector('.repeat-list button, #intake-continue');
+          if (b) b.focus();
+        }, 0);
+        return;
+      }
     }
     await decide(tk, s);
     setBusy(false);
@@ -271,7 +287,7 @@ export function IntakePage({ user, ref_ }) {
 
   // Shortcuts, for the whole screen.
   const latest = useRef({});
-  latest.current = { submit, reset, cite, kb, f, canAnswer };
+  latest.current = { submit: confirm ? continueDispatch : submit, reset, cite, kb, f, canAnswer };
   useEffect(() => {
     const onKey = (e) => {
       const L = latest.current;
@@ -336,7 +352,13 @@ export function IntakePage({ user, ref_ }) {
         <${CallerHistory} phone=${f.phone} ref_=${ref_} />
       </div>
 
-      <form class="card intake-form" ref=${refs.form} onSubmit=${submit} aria-labelledby="form-h" novalidate>
+      <form class="card intake-form" ref=${refs.form} onSubmit=${submit} aria-labelledby="form-h" novalidate
+        onKeyDown=${(e) => {
+          // Enter in a one-line field must not send the whole intake by accident:
+          // Ctrl+Enter or the button does.
+          const el = e.target;
+          if (e.key === 'Enter' && !e.ctrlKey && !e.metaKey && el.tagName === 'INPUT' && el.getAttribute('role') !== 'combobox') e.preventDefault();
+        }}>
         <h2 id="form-h">${t('intake_title')}</h2>
         <div class="row3">
           <div class="field">
@@ -429,7 +451,7 @@ export function IntakePage({ user, ref_ }) {
         </div>` : null}
 
         <div class="form-buttons">
-          ${confirm ? html`<button type="button" class="primary" onClick=${continueDispatch} disabled=${busy}>${t('continue_dispatch')}</button>`
+          ${confirm ? html`<button type="button" id="intake-continue" class="primary" onClick=${continueDispatch} disabled=${busy}>${t(confirm.state.mode === 'answer' ? 'continue_answer' : 'continue_dispatch')} <kbd>Ctrl+Enter</kbd></button>`
             : html`<button type="submit" class="primary" disabled=${busy}>
               ${t({ dispatch: 'submit_dispatch', answer: 'submit_answer', register: 'submit_register' }[f.mode])} <kbd>Ctrl+Enter</kbd></button>`}
           <button type="button" onClick=${reset}>${t('new_intake')} <kbd>Alt+N</kbd></button>
