@@ -18,9 +18,13 @@ Prints a Markdown table; with BENCH_DOC (default docs/PERFORMANCE.md; "-"
 for none) it replaces the block between the markers
 <!-- BEGIN bench/sse_streams results --> and <!-- END bench/sse_streams results -->.
 
+The two cases alternate run by run, each measured run waiting first (up to
+BENCH_QUIET_MAX seconds) for the shared machine to be under 15 % busy.
+
 Knobs: BENCH_STREAMS [1000] BENCH_DURATION [10s] BENCH_RUNS [3]
 BENCH_WRK_THREADS [2] BENCH_CONNECTIONS [32] BENCH_TICKETS [2000]
-BENCH_KEEP [0]. Needs wrk. Standard library only; 127.0.0.1 only.
+BENCH_QUIET_MAX [120] BENCH_KEEP [0]. Needs wrk. Standard library only;
+127.0.0.1 only.
 """
 import json
 import os
@@ -48,6 +52,7 @@ WC = os.environ.get("BENCH_CONNECTIONS", "32")
 TICKETS = os.environ.get("BENCH_TICKETS", "2000")
 DOC = os.environ.get("BENCH_DOC", os.path.join(ROOT, "docs", "PERFORMANCE.md"))
 KEEP = os.environ.get("BENCH_KEEP", "0") == "1"
+QUIET_MAX = float(os.environ.get("BENCH_QUIET_MAX", "120"))
 PASSWORD = "demo-12345"
 BEGIN = "<!-- BEGIN bench/sse_streams results -->"
 END = "<!-- END bench/sse_streams results -->"
@@ -83,25 +88,42 @@ def threads_of(pid):
     return -1
 
 
-def wrk_p99(url, token):
-    """Median over RUNS of wrk's p99 (ms) and req/s for one URL."""
-    p99s, rps = [], []
-    cmd = ["wrk", "-t" + WT, "-c" + WC, "-d" + DURATION, "--latency", "--timeout", "10s",
+def busy_share(seconds=1.0):
+    """Share of all CPUs busy over `seconds` (from /proc/stat)."""
+    def sample():
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        return sum(v), v[3] + v[4]
+    t0, i0 = sample()
+    time.sleep(seconds)
+    t1, i1 = sample()
+    return 1.0 - (i1 - i0) / max(1, t1 - t0)
+
+
+def wait_quiet():
+    """Waits up to QUIET_MAX s for the machine to be under 15 % busy; True if it was."""
+    deadline = time.time() + QUIET_MAX
+    while True:
+        if busy_share() < 0.15:
+            return True
+        if time.time() > deadline:
+            return False
+
+
+def wrk_once(url, token, duration):
+    """One wrk run: (p99 ms, req/s)."""
+    cmd = ["wrk", "-t" + WT, "-c" + WC, "-d" + duration, "--latency", "--timeout", "10s",
            "-H", "Authorization: Bearer " + token, url]
-    subprocess.run(cmd[:3] + ["-d2s"] + cmd[4:], capture_output=True, check=True)  # warm-up
-    for _ in range(RUNS):
-        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-        m = re.search(r"^\s*99%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
-        r = re.search(r"^Requests/sec:\s+([\d.]+)", out, re.M)
-        if not m or not r:
-            raise RuntimeError("cannot read wrk's output:\n" + out)
-        scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
-        p99s.append(float(m.group(1)) * scale)
-        rps.append(float(r.group(1)))
-        non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-        if non2xx:
-            raise RuntimeError("wrk saw %s error answers" % non2xx.group(1))
-    return statistics.median(p99s), statistics.median(rps)
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    m = re.search(r"^\s*99%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+    r = re.search(r"^Requests/sec:\s+([\d.]+)", out, re.M)
+    if not m or not r:
+        raise RuntimeError("cannot read wrk's output:\n" + out)
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    if non2xx:
+        raise RuntimeError("wrk saw %s error answers" % non2xx.group(1))
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+    return float(m.group(1)) * scale, float(r.group(1))
 
 
 class Streams:
@@ -188,18 +210,38 @@ def main():
                                                        "password": PASSWORD})["token"]
         number = call(base, "/api/v1/tickets?limit=1", token)["items"][0]["number"]
         url = base + "/api/v1/tickets/" + number
-        threads0 = threads_of(server.pid)
-        log("ticket read, 0 streams")
-        p99_0, rps_0 = wrk_p99(url, token)
-        log("opening %d streams" % STREAMS)
-        streams = Streams(port, token, STREAMS)
-        deadline = time.time() + 30
-        while time.time() < deadline and call(base, "/healthz").get("event_streams", 0) < STREAMS:
-            time.sleep(0.2)
-        open_n = call(base, "/healthz").get("event_streams", 0)
-        threads1 = threads_of(server.pid)
-        log("ticket read, %d streams" % open_n)
-        p99_1, rps_1 = wrk_p99(url, token)
+        wrk_once(url, token, "2s")  # warm-up
+        # Alternate the two cases run by run, so a change in the machine's load
+        # (it is shared) falls on both alike; wait for a quiet machine first.
+        zero, many, noisy = [], [], 0
+        threads0 = threads1 = open_n = 0
+        for run in range(RUNS):
+            noisy += 0 if wait_quiet() else 1
+            threads0 = threads_of(server.pid)
+            log("run %d: ticket read, 0 streams" % (run + 1))
+            zero.append(wrk_once(url, token, DURATION))
+            log("run %d: opening %d streams" % (run + 1, STREAMS))
+            streams = Streams(port, token, STREAMS)
+            deadline = time.time() + 30
+            while (time.time() < deadline and
+                   call(base, "/healthz").get("event_streams", 0) < STREAMS):
+                time.sleep(0.2)
+            open_n = call(base, "/healthz").get("event_streams", 0)
+            threads1 = threads_of(server.pid)
+            noisy += 0 if wait_quiet() else 1
+            log("run %d: ticket read, %d streams" % (run + 1, open_n))
+            many.append(wrk_once(url, token, DURATION))
+            if run + 1 < RUNS:
+                streams.close()
+                streams = None
+                # The server notices closed streams at their next heartbeat.
+                deadline = time.time() + 40
+                while time.time() < deadline and call(base, "/healthz").get("event_streams", 1):
+                    time.sleep(0.5)
+        p99_0 = statistics.median(x[0] for x in zero)
+        rps_0 = statistics.median(x[1] for x in zero)
+        p99_1 = statistics.median(x[0] for x in many)
+        rps_1 = statistics.median(x[1] for x in many)
         t = call(base, "/api/v1/tickets", token, {"channel": "phone", "type": "consult",
                                                   "title": "压测事件", "content": "验证推送到达"})
         needle = ('"ticket":"%s"' % t["number"]).encode()
@@ -228,11 +270,17 @@ def main():
         "| 0 | %.2f ms | %.0f | %d |" % (p99_0, rps_0, threads0),
         "| %d | %.2f ms | %.0f | %d |" % (open_n, p99_1, rps_1, threads1),
     ]
+    runs = "; ".join("%.2f/%.2f ms" % (a[0], b[0]) for a, b in zip(zero, many))
     text = "\n".join(
-        ["", "Measured %s on %d CPUs: `wrk -t%s -c%s -d%s --latency`, median of %d runs; "
-         "a new ticket's event reached %d of %d streams." % (
-             time.strftime("%Y-%m-%d"), os.cpu_count() or 0, WT, WC, DURATION, RUNS, got,
-             open_n), ""] + rows + [""])
+        ["", "Measured %s on %d CPUs: `wrk -t%s -c%s -d%s --latency`, median of %d runs "
+         "(the two cases alternate); a new ticket's event reached %d of %d streams." % (
+             time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.cpu_count() or 0, WT, WC,
+             DURATION, RUNS, got, open_n), ""] + rows +
+        ["", "p99 per run (0 / %d streams): %s.%s" % (
+            open_n, runs, "" if not noisy else
+            " %d of %d measured runs started on a busy machine (other jobs over 15 %% of the "
+            "CPUs after waiting %.0f s): compare with care." % (noisy, 2 * RUNS, QUIET_MAX)),
+         ""])
     print(text)
     if DOC != "-" and os.path.exists(DOC):
         with open(DOC, encoding="utf-8") as f:

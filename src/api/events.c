@@ -116,6 +116,11 @@ static void push(struct sse_stream *s, void *ctx, void *arg)
 {
     struct sub *sub = ctx;
     struct round *rd = arg;
+    /* The batch holds every event after rd->min. A stream behind that (one that
+       opened after the round began, or skipped a batch) would see a gap: it
+       waits for the next round, which starts from its cursor. */
+    if (sub->cursor < rd->min)
+        return;
     if (sse_buffered(s) > STREAM_BUFFER / 2)
         return; /* a slow reader: its turn comes when it has caught up */
     for (size_t i = 0; i < rd->n; i++) {

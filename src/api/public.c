@@ -23,7 +23,7 @@
 /* Per-address limit for `what`; replies 429 and returns -1 when used up. */
 static int limit_ip(struct request *r, const char *what, unsigned per_hour)
 {
-    char ip[64], key[RATELIMIT_KEY_MAX];
+    char ip[48], key[RATELIMIT_KEY_MAX];
     request_client_addr(r, ip, sizeof ip);
     snprintf(key, sizeof key, "%s:%s", what, ip);
     return o311_limit(r, -1, key, per_hour, HOUR_MS);
@@ -54,8 +54,7 @@ static int read_answers(struct request *r, json_t *obj, struct attr_answer **out
     size_t total = 0;
     const char *key;
     json_t *v;
-    json_object_foreach(obj, key, v)
-        total += json_is_array(v) ? json_array_size(v) : 1;
+    json_object_foreach(obj, key, v) total += json_is_array(v) ? json_array_size(v) : 1;
     if (total > 1000) {
         reply_error(r, 400, "invalid_argument", "too many answers", "attributes");
         return -1;
@@ -67,7 +66,8 @@ static int read_answers(struct request *r, json_t *obj, struct attr_answer **out
         return -1;
     }
     size_t o = 0;
-    json_object_foreach(obj, key, v) {
+    json_object_foreach(obj, key, v)
+    {
         struct attr_answer *a = &(*out)[(*n)++];
         a->code = key;
         a->values = &(*vals)[o];
@@ -89,10 +89,9 @@ static int read_answers(struct request *r, json_t *obj, struct attr_answer **out
 
 void h_public_submit(struct request *r)
 {
-    static const char *const keys[] = {"type",  "service_code", "title",      "description",
-                                       "address", "name",       "phone",      "lat",
-                                       "lng",   "attributes",   "anonymous",  "confidential",
-                                       NULL};
+    static const char *const keys[] = {
+        "type", "service_code", "title",      "description", "address",      "name", "phone",
+        "lat",  "lng",          "attributes", "anonymous",   "confidential", NULL};
     if (small_body(r) || limit_ip(r, "pubsubmit", o311_ctx(r)->submit_per_hour))
         return;
     json_t *b = r->json;
@@ -198,8 +197,8 @@ void h_public_submit(struct request *r)
     if (info && info->notice[0])
         snprintf(notice, sizeof notice, "%s", info->notice);
     else
-        snprintf(notice, sizeof notice, "已受理，工单号 %s。请记下工单号，凭它和电话后四位查询进度。",
-                 out.number);
+        snprintf(notice, sizeof notice,
+                 "已受理，工单号 %s。请记下工单号，凭它和电话后四位查询进度。", out.number);
     reply_json(r, 201,
                json_pack("{s:s, s:s, s:s, s:s}", "number", out.number, "status",
                          status_name(out.status), "status_label", status_label_zh(out.status),
@@ -258,9 +257,8 @@ void h_public_lookup(struct request *r)
     reply_json(r, 200,
                json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "number", t.number, "status",
                          status_name(t.status), "status_label", status_label_zh(t.status), "unit",
-                         unit ? json_string(unit) : json_null(), "deadline",
-                         jout_time(t.reply_due), "reply",
-                         reply ? json_string(reply) : json_null()));
+                         unit ? json_string(unit) : json_null(), "deadline", jout_time(t.reply_due),
+                         "reply", reply ? json_string(reply) : json_null()));
     free(unit);
     ticket_release(&t);
 }

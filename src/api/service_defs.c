@@ -17,13 +17,12 @@ static json_t *attr_json(const struct service_attr *a)
 {
     json_t *values = json_array();
     for (size_t i = 0; values && i < a->n_values; i++)
-        json_array_append_new(values, json_pack("{s:s, s:s}", "key", a->values[i].key, "name",
-                                                a->values[i].name));
+        json_array_append_new(
+            values, json_pack("{s:s, s:s}", "key", a->values[i].key, "name", a->values[i].name));
     return json_pack("{s:s, s:s, s:b, s:b, s:o, s:i, s:s, s:o}", "code", a->code, "datatype",
-                     attr_type_name(a->datatype), "variable", a->variable, "required",
-                     a->required, "datatype_description",
-                     a->datatype_description ? json_string(a->datatype_description)
-                                             : json_null(),
+                     attr_type_name(a->datatype), "variable", a->variable, "required", a->required,
+                     "datatype_description",
+                     a->datatype_description ? json_string(a->datatype_description) : json_null(),
                      "order", a->order, "description", a->description, "values", values);
 }
 
@@ -69,8 +68,8 @@ static int decode_attr(struct request *r, json_t *o, size_t i, struct service_at
                                        NULL};
     char pre[40], f[8][64];
     snprintf(pre, sizeof pre, "attributes.%zu", i);
-    static const char *const names[] = {"code", "datatype", "variable", "required",
-                                        "order", "description", "values", "datatype_description"};
+    static const char *const names[] = {"code",  "datatype",    "variable", "required",
+                                        "order", "description", "values",   "datatype_description"};
     for (int k = 0; k < 8; k++)
         snprintf(f[k], sizeof f[k], "%s.%s", pre, names[k]);
     if (!json_is_object(o)) {
@@ -101,8 +100,8 @@ static int decode_attr(struct request *r, json_t *o, size_t i, struct service_at
     if (!vals || json_is_null(vals))
         return 0;
     if (!json_is_array(vals) || json_array_size(vals) > SERVICE_MAX_VALUES) {
-        reply_error(r, 400, "invalid_argument", "values must be an array of at most 100 {key, name}",
-                    f[6]);
+        reply_error(r, 400, "invalid_argument",
+                    "values must be an array of at most 100 {key, name}", f[6]);
         return -1;
     }
     x->values = calloc(json_array_size(vals) + 1, sizeof *x->values);
@@ -113,7 +112,8 @@ static int decode_attr(struct request *r, json_t *o, size_t i, struct service_at
     static const char *const vkeys[] = {"key", "name", NULL};
     size_t j;
     json_t *v;
-    json_array_foreach(vals, j, v) {
+    json_array_foreach(vals, j, v)
+    {
         char vp[96], fk[112], fn[112];
         snprintf(vp, sizeof vp, "%s.%zu", f[6], j);
         snprintf(fk, sizeof fk, "%s.key", vp);
@@ -177,10 +177,10 @@ static void reply_service(struct request *r, int64_t id)
         api_reply_store_error(r, rc, "category");
         return;
     }
-    json_t *body = json_pack("{s:I, s:s, s:s, s:s, s:I, s:o}", "category_id", (json_int_t)id,
-                             "description", s.description, "keywords", s.keywords, "notice",
-                             s.notice, "attributes", (json_int_t)s.n_attrs, "updated_at",
-                             jout_time(s.updated_at));
+    json_t *body =
+        json_pack("{s:I, s:s, s:s, s:s, s:I, s:o}", "category_id", (json_int_t)id, "description",
+                  s.description, "keywords", s.keywords, "notice", s.notice, "attributes",
+                  (json_int_t)s.n_attrs, "updated_at", jout_time(s.updated_at));
     service_info_release(&s);
     reply_json(r, 200, body);
 }

@@ -178,10 +178,7 @@ static int do_delete_year(struct store_conn *c, const void *arg)
 /* A listed day must be a real date with a kind and a short, valid name. */
 static int check_day(const struct cal_day *d, struct app_error *e)
 {
-    struct calendar *probe = calendar_new();
-    int ok = probe && calendar_set(probe, d->day, d->kind, NULL, CAL_FROM_DB) == 0;
-    calendar_free(probe);
-    if (!ok || d->kind == CAL_NONE)
+    if (!calendar_day_valid(d->day) || (d->kind != CAL_WORK && d->kind != CAL_HOLIDAY))
         return app_fail(e, APP_INVALID, "date", "%d is not a date to list as work or holiday",
                         (int)d->day);
     if (!utf8_valid(d->name, strlen(d->name)))

@@ -49,8 +49,7 @@ const struct category *service_list_category(const struct service_list *l, int64
     return NULL;
 }
 
-const struct category *service_list_parent(const struct service_list *l,
-                                           const struct category *c)
+const struct category *service_list_parent(const struct service_list *l, const struct category *c)
 {
     return c ? service_list_category(l, c->parent_id) : NULL;
 }
@@ -275,8 +274,7 @@ int app_public_lookup(struct store *s, const char *number, const char *last4, st
 
 /* ---- API keys ---- */
 
-int app_apikey_issue(struct store *s, const char *name, char *key, int64_t *id,
-                     struct app_error *e)
+int app_apikey_issue(struct store *s, const char *name, char *key, int64_t *id, struct app_error *e)
 {
     int rc = app_apikey_create(s, name, key, e);
     if (rc != APP_OK)

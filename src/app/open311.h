@@ -29,8 +29,7 @@ void service_list_release(struct service_list *l);
 bool service_list_is_service(const struct service_list *l, size_t i);
 /* The category of that id (NULL if none); its parent (NULL for a root). */
 const struct category *service_list_category(const struct service_list *l, int64_t id);
-const struct category *service_list_parent(const struct service_list *l,
-                                           const struct category *c);
+const struct category *service_list_parent(const struct service_list *l, const struct category *c);
 /* The service with this code, or NULL if there is none (or it is not a service). */
 const struct category *service_list_find(const struct service_list *l, const char *code);
 /* The category's info (never NULL: an empty one when none is stored). */

@@ -4,13 +4,15 @@
  *
  * A pass asks the store for open tickets whose running clock has reached a
  * level above the one recorded for that clock and deadline, and settles
- * each in its own write transaction: it re-reads the ticket and its mark,
- * records the new mark, one `sla_warning` or `sla_overdue` event and, when
- * overdue, an `urge` by the system with urge_count + 1. The mark is written
- * with a conditional UPDATE in the same transaction as the event, so a pass
- * after a restart, or a second loop racing this one (another instance on
- * the same database, `rexian sla scan`), finds the crossing recorded and
- * adds nothing. A ticket found already overdue gets the red card only.
+ * them in write transactions of up to GROUP tickets. For each it re-reads
+ * the ticket and its mark, records the new mark, one `sla_warning` or
+ * `sla_overdue` event and, when overdue, an `urge` by the system with
+ * urge_count + 1; the version moves on by one per event, as for every
+ * other change. The mark is written with a conditional UPDATE in the same
+ * transaction as the event, so a pass after a restart, or a second loop
+ * racing this one (another instance on the same database, `rexian sla
+ * scan`), finds the crossing recorded and adds nothing. A ticket found
+ * already overdue gets the red card only.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -26,6 +28,7 @@
 #define BUSY_RETRIES 5
 #define BATCH 200
 #define MAX_BATCHES 50
+#define GROUP 32 /* tickets settled per transaction */
 
 /* The clock t is running now, its start and deadline; false if none runs. */
 static bool running_clock(const struct ticket *t, enum sla_clock *k, int64_t *start,
@@ -65,21 +68,19 @@ static int system_event(struct store_conn *c, const struct ticket *t, enum actio
     return store_event_insert(c, &ev);
 }
 
-/* Settles one ticket; *level gets the level recorded (0 if nothing was). */
+/*
+ * Settles one ticket inside the caller's transaction; *level gets the level
+ * recorded (0 if nothing was: no longer due, or another loop was first).
+ */
 static int settle(struct store_conn *c, const struct ticket_ref *ref, int64_t now, int *level)
 {
     struct ticket t;
     enum sla_clock k = SLA_CLOCK_SIGN;
     int64_t start = 0, due = 0;
     *level = 0;
-    int rc = store_begin(c, true);
+    int rc = store_ticket_get(c, ref->number, &t);
     if (rc != STORE_OK)
-        return rc;
-    rc = store_ticket_get(c, ref->number, &t);
-    if (rc != STORE_OK) {
-        store_rollback(c);
         return rc == STORE_NOTFOUND ? STORE_OK : rc;
-    }
     enum sla_level lv = SLA_NONE;
     if (running_clock(&t, &k, &start, &due))
         lv = sla_level_at(start, due, now);
@@ -89,7 +90,6 @@ static int settle(struct store_conn *c, const struct ticket_ref *ref, int64_t no
         rc = store_sla_mark_set(c, t.id, &m); /* CONFLICT: already recorded */
     if (m.level == 0 || rc != STORE_OK) {
         ticket_release(&t);
-        store_rollback(c);
         return rc == STORE_CONFLICT ? STORE_OK : rc;
     }
     char when[40] = "", args[120];
@@ -97,24 +97,49 @@ static int settle(struct store_conn *c, const struct ticket_ref *ref, int64_t no
     /* Fixed names and an RFC 3339 time: nothing here needs escaping. */
     snprintf(args, sizeof args, "{\"clock\":\"%s\",\"due\":\"%s\"}", sla_clock_name(k), when);
     bool overdue = m.level == 2;
-    rc = system_event(c, &t, overdue ? ACT_SLA_OVERDUE : ACT_SLA_WARNING, now,
-                      overdue ? "已超期(红牌)" : "即将超期(黄牌)", args);
-    if (rc == STORE_OK && overdue) {
-        int old_version = t.version;
-        t.urge_count++;
-        t.version++;
-        t.updated_at = now;
-        rc = store_ticket_update(c, &t, old_version);
-        if (rc == STORE_OK)
-            rc = system_event(c, &t, ACT_URGE, now, "超期自动催办", "{\"auto\":true}");
-    }
+    /* One version per event, as for every change: the card, and the urge with it. */
+    int old_version = t.version;
+    t.version += overdue ? 2 : 1;
+    t.urge_count += overdue ? 1 : 0;
+    t.updated_at = now;
+    rc = store_ticket_update(c, &t, old_version);
+    if (rc == STORE_OK)
+        rc = system_event(c, &t, overdue ? ACT_SLA_OVERDUE : ACT_SLA_WARNING, now,
+                          overdue ? "已超期(红牌)" : "即将超期(黄牌)", args);
+    if (rc == STORE_OK && overdue)
+        rc = system_event(c, &t, ACT_URGE, now, "超期自动催办", "{\"auto\":true}");
     ticket_release(&t);
+    if (rc == STORE_OK)
+        *level = m.level;
+    return rc;
+}
+
+/*
+ * Settles refs[0..n) in one write transaction (a burst after a long stop,
+ * or on a large city, costs one commit per group, not per ticket); adds
+ * what was recorded to *st only once it is committed.
+ */
+static int settle_group(struct store_conn *c, const struct ticket_ref *refs, size_t n,
+                        int64_t now, struct sla_scan_stats *st, size_t *settled)
+{
+    struct sla_scan_stats got = {0};
+    int rc = store_begin(c, true);
+    for (size_t i = 0; rc == STORE_OK && i < n; i++) {
+        int level = 0;
+        rc = settle(c, &refs[i], now, &level);
+        got.warnings += level == 1;
+        got.overdue += level == 2;
+    }
     if (rc == STORE_OK)
         rc = store_commit(c);
     else
         store_rollback(c);
-    if (rc == STORE_OK)
-        *level = m.level;
+    if (rc == STORE_OK) {
+        st->warnings += got.warnings;
+        st->overdue += got.overdue;
+        st->urged += got.overdue;
+        *settled += got.warnings + got.overdue;
+    }
     return rc;
 }
 
@@ -127,15 +152,11 @@ int app_sla_scan(struct store *s, int64_t now, struct sla_scan_stats *stats)
         struct ticket_ref *refs = NULL;
         size_t n = 0, settled = 0;
         rc = store_sla_pending(c, now, sla_warning_percent(), BATCH, &refs, &n);
-        for (size_t i = 0; rc == STORE_OK && i < n; i++) {
-            int level = 0;
+        for (size_t i = 0; rc == STORE_OK && i < n; i += GROUP) {
+            size_t g = n - i < GROUP ? n - i : GROUP;
             rc = STORE_BUSY;
             for (int k = 0; k < BUSY_RETRIES && rc == STORE_BUSY; k++)
-                rc = settle(c, &refs[i], now, &level);
-            st.warnings += level == 1;
-            st.overdue += level == 2;
-            st.urged += level == 2;
-            settled += level > 0;
+                rc = settle_group(c, refs + i, g, now, &st, &settled);
         }
         free(refs);
         /* A full batch of which nothing settled would come back the same: stop. */

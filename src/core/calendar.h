@@ -39,6 +39,9 @@ struct cal_day {
 
 struct calendar;
 
+/* True if YYYYMMDD names a real date of the years 1970..9999. */
+bool calendar_day_valid(int32_t day);
+
 /* A new, empty calendar (no days, no known years); NULL on OOM. */
 struct calendar *calendar_new(void);
 /* Frees a calendar that was never installed. */

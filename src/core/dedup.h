@@ -1,17 +1,25 @@
 /*
- * dedup.h - repeat requests (重复诉求): a text fingerprint per ticket and the
+ * dedup.h - repeat requests (重复诉求): a text sketch per ticket and the
  * rules that make an earlier or later ticket a candidate repeat.
  *
- * Pure functions: no SQL, no HTTP. The fingerprint is a 64-bit SimHash over
- * the ticket's segmented words and CJK character pairs (text/segment.h);
- * two tickets about the same matter written differently share most of
- * them, so their fingerprints differ in few bits.
+ * Pure functions: no SQL, no HTTP. A ticket's sketch holds two small sets
+ * of 32-bit feature hashes (bottom-k MinHash sketches; the texts of a
+ * ticket are short enough that k covers the whole set almost always):
+ *   - the matter: pairs of adjacent CJK characters, Latin words and
+ *     numbers of the title and content, less those that also occur in the
+ *     address (the place is judged separately) and less the stock phrases
+ *     every call has (反映, 希望, 尽快 ... and pairs with 的, 了, 我 ...);
+ *   - the place: the same features of the address.
+ * Two reports of one matter share matter features even when written
+ * differently; another matter at the same compound shares the place but
+ * little of the matter; the same matter at another compound shares the
+ * matter but not the place. Measured in docs/PERFORMANCE.md.
  *
- * A candidate is (DESIGN/issue 4):
+ * A candidate is (issue 4):
  *   - the same citizen phone within phone_days (30), or
- *   - the same category, nearby (the same area code, or within distance_m
- *     when both have coordinates), with similar text (Hamming distance of
- *     the fingerprints at most max_hamming), within text_days (7).
+ *   - the same category, nearby (within distance_m when both have
+ *     coordinates; else the same area code with a similar address, or no
+ *     address to compare), with similar text, within text_days (7).
  * Each candidate gets a score in [0, 1] and the reasons that made it one.
  * The agent decides; the merge action does the merging.
  */
@@ -23,12 +31,40 @@
 #include <stdint.h>
 
 struct dedup_rules {
-    int phone_days;     /* 30 */
-    int text_days;      /* 7 */
-    double distance_m;  /* 500 */
-    int max_hamming;    /* fingerprints this close count as similar text */
+    int phone_days;        /* 30 */
+    int text_days;         /* 7 */
+    double distance_m;     /* 300 */
+    double min_text;       /* matter similarity that counts as similar text (0.12) */
+    double min_place;      /* address similarity that counts as the same place (0.5) */
 };
 void dedup_rules_default(struct dedup_rules *r);
+
+#define DEDUP_TEXT_MAX 32
+#define DEDUP_PLACE_MAX 16
+/* Longest encoded sketch, in bytes. */
+#define DEDUP_SKETCH_BYTES (3 + 4 * (DEDUP_TEXT_MAX + DEDUP_PLACE_MAX))
+
+struct dedup_sketch {
+    uint8_t n_text, n_place;
+    uint32_t text[DEDUP_TEXT_MAX];   /* sorted ascending, distinct */
+    uint32_t place[DEDUP_PLACE_MAX]; /* sorted ascending, distinct */
+};
+
+/*
+ * The sketch of a ticket's text (any argument may be NULL). Uses the
+ * calling thread's segmenter. Returns 0, or -1 if the text could not be
+ * segmented (out of memory, ICU).
+ */
+int dedup_sketch_make(const char *title, const char *content, const char *address,
+                      struct dedup_sketch *out);
+/* Encodes s into buf (DEDUP_SKETCH_BYTES at least); returns the length. */
+size_t dedup_sketch_encode(const struct dedup_sketch *s, unsigned char *buf);
+/* Decodes an encoded sketch; 0, or -1 if it is not one. */
+int dedup_sketch_decode(const void *buf, size_t len, struct dedup_sketch *out);
+/* Matter similarity: shared features over the geometric mean of the set sizes. */
+double dedup_text_similarity(const struct dedup_sketch *a, const struct dedup_sketch *b);
+/* Place similarity: Jaccard of the address features; -1 if either has none. */
+double dedup_place_similarity(const struct dedup_sketch *a, const struct dedup_sketch *b);
 
 /* A ticket as the rules see it. Strings are borrowed; NULL or "" = none. */
 struct dedup_facts {
@@ -38,26 +74,27 @@ struct dedup_facts {
     const char *area;
     bool has_location;
     double lat, lng;
-    bool has_simhash;
-    uint64_t simhash;
+    const struct dedup_sketch *sketch; /* NULL = none */
 };
 
 enum dedup_reason {
     DR_SAME_PHONE = 1 << 0,
     DR_SAME_CATEGORY = 1 << 1,
     DR_SAME_AREA = 1 << 2,
-    DR_NEARBY = 1 << 3, /* within distance_m */
-    DR_SIMILAR_TEXT = 1 << 4
+    DR_NEARBY = 1 << 3,          /* within distance_m */
+    DR_SIMILAR_ADDRESS = 1 << 4,
+    DR_SIMILAR_TEXT = 1 << 5
 };
+#define DR__COUNT 6
 /* Wire names of the reasons, in bit order: same_phone, same_category, ... */
 const char *dedup_reason_name(unsigned bit_index);
-#define DR__COUNT 5
 
 struct dedup_match {
     double score;       /* 0..1, higher is more likely the same matter */
     unsigned reasons;   /* enum dedup_reason bits */
     double distance_m;  /* < 0 when either has no coordinates */
-    int hamming;        /* fingerprint distance, -1 if either has none */
+    double text;        /* matter similarity, -1 if either has no sketch */
+    double place;       /* address similarity, -1 if not comparable */
 };
 
 /*
@@ -70,15 +107,5 @@ bool dedup_match(const struct dedup_rules *r, const struct dedup_facts *probe,
 
 /* Great-circle distance in metres (WGS-84 mean radius). */
 double dedup_distance_m(double lat1, double lng1, double lat2, double lng2);
-
-/* Bits that differ. */
-int dedup_hamming(uint64_t a, uint64_t b);
-
-/*
- * The fingerprint of a ticket's text. Title words weigh more than content
- * words. Uses the calling thread's segmenter. Returns 0, or -1 if the text
- * could not be segmented (out of memory, ICU); empty text gives 0 bits set.
- */
-int dedup_simhash(const char *title, const char *content, uint64_t *out);
 
 #endif

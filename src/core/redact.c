@@ -16,7 +16,10 @@
 
 #define NUMBER_MIN_DIGITS 7
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 static bool is_local_char(char c)
 {
@@ -26,8 +29,7 @@ static bool is_local_char(char c)
 
 static bool is_domain_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '.' ||
-           c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '.' || c == '-';
 }
 
 /* Marks every occurrence of `s` in text[0..len). */

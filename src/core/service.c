@@ -115,7 +115,7 @@ int service_attrs_check(const struct service_attr *a, size_t n, int *index, cons
         }
         if (is_list(x->datatype) != (x->n_values > 0)) {
             *message = is_list(x->datatype) ? "a list datatype needs values"
-                                             : "only list datatypes take values";
+                                            : "only list datatypes take values";
             return -1;
         }
         if (x->n_values > SERVICE_MAX_VALUES) {
@@ -214,8 +214,8 @@ static int check_value(const struct service_attr *d, const char *v, char *msg, s
 }
 
 int service_check_answers(const struct service_attr *defs, size_t n_defs,
-                          const struct attr_answer *ans, size_t n_ans, const char **code,
-                          char *msg, size_t msglen)
+                          const struct attr_answer *ans, size_t n_ans, const char **code, char *msg,
+                          size_t msglen)
 {
     for (size_t i = 0; i < n_ans; i++) {
         const struct attr_answer *a = &ans[i];

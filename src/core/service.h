@@ -28,10 +28,10 @@ int attr_type_parse(const char *s); /* -1 if unknown */
 /* Limits on definitions and answers (bytes unless said otherwise). */
 #define SERVICE_MAX_ATTRS 50
 #define SERVICE_MAX_VALUES 100
-#define SERVICE_CODE_MAX 64          /* attribute code: [A-Za-z0-9_.-] */
-#define SERVICE_TEXT_MAX 2000        /* descriptions */
-#define ANSWER_STRING_MAX_CHARS 500  /* string answers, code points */
-#define ANSWER_TEXT_MAX_CHARS 4000   /* text answers, code points */
+#define SERVICE_CODE_MAX 64         /* attribute code: [A-Za-z0-9_.-] */
+#define SERVICE_TEXT_MAX 2000       /* descriptions */
+#define ANSWER_STRING_MAX_CHARS 500 /* string answers, code points */
+#define ANSWER_TEXT_MAX_CHARS 4000  /* text answers, code points */
 
 struct attr_choice {
     char *key;
@@ -40,7 +40,7 @@ struct attr_choice {
 
 struct service_attr {
     char *code;
-    bool variable;  /* false: an informational note, no answer taken */
+    bool variable; /* false: an informational note, no answer taken */
     enum attr_type datatype;
     bool required;
     char *datatype_description; /* NULL if none */
@@ -55,10 +55,10 @@ void service_attrs_free(struct service_attr *a, size_t n);
 /* The Open311 face of one category. */
 struct service_info {
     int64_t category_id;
-    char *description; /* "" if none */
-    char *keywords;    /* comma-separated, "" if none */
-    char *notice;      /* answered as service_notice; "" if none */
-    size_t n_attrs;    /* how many attributes it defines */
+    char *description;  /* "" if none */
+    char *keywords;     /* comma-separated, "" if none */
+    char *notice;       /* answered as service_notice; "" if none */
+    size_t n_attrs;     /* how many attributes it defines */
     int64_t updated_at; /* 0 if never set */
 };
 void service_info_release(struct service_info *s);
@@ -89,8 +89,8 @@ struct attr_answer {
  * *code set to the attribute at fault and msg filled with an explanation.
  */
 int service_check_answers(const struct service_attr *defs, size_t n_defs,
-                          const struct attr_answer *ans, size_t n_ans, const char **code,
-                          char *msg, size_t msglen);
+                          const struct attr_answer *ans, size_t n_ans, const char **code, char *msg,
+                          size_t msglen);
 
 /* ---- records of Open311 requests and API keys ---- */
 
@@ -106,7 +106,7 @@ void ticket_answers_free(struct ticket_answer *a, size_t n);
 struct ticket_open311 {
     int64_t ticket_id;
     int64_t api_key_id;
-    char *token; /* for GET tokens/{token} */
+    char *token;                                                   /* for GET tokens/{token} */
     char *email, *device_id, *account_id, *address_id, *media_url; /* NULL if not given */
 };
 void ticket_open311_release(struct ticket_open311 *o);

@@ -39,8 +39,8 @@ void open311_ctx_release(struct open311_ctx *x)
 
 const struct open311_ctx *o311_ctx(struct request *r)
 {
-    static const struct open311_ctx defaults = {
-        .jurisdiction = OPEN311_DEFAULT_JURISDICTION, .contact = "12345"};
+    static const struct open311_ctx defaults = {.jurisdiction = OPEN311_DEFAULT_JURISDICTION,
+                                                .contact = "12345"};
     const struct open311_ctx *x = api_of(r)->open311;
     return x ? x : &defaults;
 }
@@ -86,6 +86,8 @@ void o311_reply(struct request *r, unsigned status, enum o311_fmt fmt, json_t *r
         reply_bytes(r, 500, "text/plain; charset=utf-8", oom, sizeof oom - 1);
         return;
     }
+    /* Open311 is public and cookie-free: web apps on other sites may read it. */
+    reply_header(r, "Access-Control-Allow-Origin", "*");
     reply_owned(r, status,
                 fmt == FMT_JSON ? "application/json; charset=utf-8" : "text/xml; charset=utf-8",
                 text, len);
@@ -137,7 +139,7 @@ int o311_limit(struct request *r, int fmt, const char *key, unsigned burst, int6
 int o311_common(struct request *r, enum o311_fmt fmt, const struct form *f)
 {
     const struct open311_ctx *x = o311_ctx(r);
-    char ip[64], key[RATELIMIT_KEY_MAX];
+    char ip[48], key[RATELIMIT_KEY_MAX];
     request_client_addr(r, ip, sizeof ip);
     snprintf(key, sizeof key, "o311ip:%s", ip);
     if (o311_limit(r, (int)fmt, key, x->ip_per_min, 60000) != 0)

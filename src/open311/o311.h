@@ -69,8 +69,8 @@ bool o311_visible(const struct ticket *t);
  * of the citizen's identity. `agency` is the lead unit's name (NULL if
  * none); x the ticket's Open311 extras (NULL if none).
  */
-json_t *o311_request_json(const struct ticket *t, const struct service_list *l,
-                          const char *agency, const struct ticket_open311 *x);
+json_t *o311_request_json(const struct ticket *t, const struct service_list *l, const char *agency,
+                          const struct ticket_open311 *x);
 
 /* xml.c: the XML text of `root` (malloc'd, *len bytes), or NULL if out of memory. */
 char *o311_xml(json_t *root, const char *root_tag, size_t *len);

@@ -21,17 +21,17 @@
 #define DESCRIPTION_MAX_CHARS 4000
 
 /* The parameters that may be given once only. */
-static const char *const scalars[] = {
-    "api_key",   "jurisdiction_id", "service_code", "lat",        "long",
-    "address_string", "address_id", "email",        "device_id",  "account_id",
-    "first_name", "last_name",     "phone",        "description", "media_url", NULL};
+static const char *const scalars[] = {"api_key",   "jurisdiction_id", "service_code", "lat",
+                                      "long",      "address_string",  "address_id",   "email",
+                                      "device_id", "account_id",      "first_name",   "last_name",
+                                      "phone",     "description",     "media_url",    NULL};
 
 /* The answers of attribute[CODE] and attribute[CODE][] fields, grouped by code. */
 struct answers {
     struct attr_answer *a;
     size_t n;
-    char **codes;       /* one per field, owned */
-    const char **vals;  /* borrowed from the form, grouped by code */
+    char **codes;      /* one per field, owned */
+    const char **vals; /* borrowed from the form, grouped by code */
     size_t n_fields;
 };
 
@@ -124,8 +124,7 @@ static bool email_ok(const char *s)
 static bool url_ok(const char *s)
 {
     return strlen(s) <= 2000 && !has_ctl(s) &&
-           (strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0) &&
-           strlen(s) > 8;
+           (strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0) && strlen(s) > 8;
 }
 
 /* A coordinate in [-lim, lim]. */
@@ -158,10 +157,10 @@ static void clip(const char *s, size_t max, char *out, size_t outlen)
 }
 
 /* Bad input: replies 400 naming the parameter. */
-#define BAD(...)                                                                                \
-    do {                                                                                        \
-        o311_error(r, fmt, 400, __VA_ARGS__);                                                   \
-        goto done;                                                                              \
+#define BAD(...)                                                                                   \
+    do {                                                                                           \
+        o311_error(r, fmt, 400, __VA_ARGS__);                                                      \
+        goto done;                                                                                 \
     } while (0)
 
 /* The request's own fields, after the key: validates, then registers. */
@@ -262,8 +261,11 @@ static void submit(struct request *r, enum o311_fmt fmt, const struct form *f, i
     struct ticket out;
     char token[OPEN311_TOKEN_LEN + 1];
     if (app_citizen_submit(api_store(r), &in, &out, token, &e) != APP_OK) {
-        o311_error(r, fmt, e.code == APP_INVALID ? 400 : e.code == APP_BUSY ? 503 : 500, "%s",
-                   e.code == APP_INVALID ? e.message : "the request could not be stored");
+        o311_error(r, fmt,
+                   e.code == APP_INVALID ? 400
+                   : e.code == APP_BUSY  ? 503
+                                         : 500,
+                   "%s", e.code == APP_INVALID ? e.message : "the request could not be stored");
         goto done;
     }
     const struct service_info *info = service_list_info(&l, k->id);
@@ -271,8 +273,8 @@ static void submit(struct request *r, enum o311_fmt fmt, const struct form *f, i
     if (info->notice[0])
         snprintf(notice, sizeof notice, "%s", info->notice);
     else
-        snprintf(notice, sizeof notice,
-                 "已受理，工单号 %s。可凭工单号和手机号后四位查询办理进度。", out.number);
+        snprintf(notice, sizeof notice, "已受理，工单号 %s。可凭工单号和手机号后四位查询办理进度。",
+                 out.number);
     json_t *res = json_pack("[{s:s, s:s, s:o, s:s}]", "service_request_id", out.number,
                             "service_notice", notice, "account_id",
                             account ? json_string(account) : json_null(), "token", token);

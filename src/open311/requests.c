@@ -54,8 +54,8 @@ static json_t *status_notes(const struct ticket *t, const char *const *secrets, 
     return json_null();
 }
 
-json_t *o311_request_json(const struct ticket *t, const struct service_list *l,
-                          const char *agency, const struct ticket_open311 *x)
+json_t *o311_request_json(const struct ticket *t, const struct service_list *l, const char *agency,
+                          const struct ticket_open311 *x)
 {
     const char *secrets[] = {t->citizen_name, t->citizen_phone, x ? x->email : NULL};
     size_t ns = sizeof secrets / sizeof secrets[0];
@@ -256,8 +256,7 @@ void h_o311_requests_list(struct request *r, enum o311_fmt fmt)
     else if (page && parse_int(page, 1, 1000000, &pg) != 0)
         o311_error(r, fmt, 400, "page must be a whole number from 1");
     else if (size && parse_int(size, 1, O311_MAX_RESULTS, &ps) != 0)
-        o311_error(r, fmt, 400, "page_size must be a whole number from 1 to %d",
-                   O311_MAX_RESULTS);
+        o311_error(r, fmt, 400, "page_size must be a whole number from 1 to %d", O311_MAX_RESULTS);
     if (r->replied) {
         ctx_release(&x);
         return;

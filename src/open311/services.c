@@ -18,8 +18,7 @@ static void base_url(struct request *r, char *out, size_t len)
     for (const char *p = host; ok && *p; p++)
         ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
              *p == '.' || *p == '-' || *p == ':' || *p == '[' || *p == ']';
-    snprintf(out, len, "%s://%s", request_is_https(r) ? "https" : "http",
-             ok ? host : "localhost");
+    snprintf(out, len, "%s://%s", request_is_https(r) ? "https" : "http", ok ? host : "localhost");
 }
 
 static void discovery(struct request *r, enum o311_fmt fmt)
@@ -36,13 +35,12 @@ static void discovery(struct request *r, enum o311_fmt fmt)
     size_t n = strlen(url);
     snprintf(url + n, sizeof url - n, "/open311/v2");
     json_t *formats = json_pack("[s, s]", "text/xml", "application/json");
-    json_t *ep = json_pack("{s:s, s:s, s:o, s:s, s:o}", "specification", O311_SPEC, "url", url,
-                           "changeset", o311_time(changed), "type", "production", "formats",
-                           formats);
+    json_t *ep =
+        json_pack("{s:s, s:s, s:o, s:s, s:o}", "specification", O311_SPEC, "url", url, "changeset",
+                  o311_time(changed), "type", "production", "formats", formats);
     json_t *root = json_pack(
-        "{s:o, s:s, s:s, s:[o]}", "changeset", o311_time(changed), "contact",
-        o311_ctx(r)->contact, "key_service",
-        "API keys are issued by the hotline's administrator (POST /api/v1/api-keys)",
+        "{s:o, s:s, s:s, s:[o]}", "changeset", o311_time(changed), "contact", o311_ctx(r)->contact,
+        "key_service", "API keys are issued by the hotline's administrator (POST /api/v1/api-keys)",
         "endpoints", ep);
     o311_reply(r, 200, fmt, root, "discovery");
 }
@@ -81,13 +79,12 @@ static json_t *attr_json(const struct service_attr *a)
 {
     json_t *values = json_array();
     for (size_t i = 0; values && i < a->n_values; i++)
-        json_array_append_new(values, json_pack("{s:s, s:s}", "key", a->values[i].key, "name",
-                                                a->values[i].name));
+        json_array_append_new(
+            values, json_pack("{s:s, s:s}", "key", a->values[i].key, "name", a->values[i].name));
     return json_pack("{s:b, s:s, s:s, s:b, s:o, s:i, s:s, s:o}", "variable", a->variable, "code",
                      a->code, "datatype", attr_type_name(a->datatype), "required", a->required,
                      "datatype_description",
-                     a->datatype_description ? json_string(a->datatype_description)
-                                             : json_null(),
+                     a->datatype_description ? json_string(a->datatype_description) : json_null(),
                      "order", a->order, "description", a->description, "values", values);
 }
 
@@ -129,7 +126,8 @@ void h_o311_service(struct request *r)
             attrs = NULL;
         }
     service_attrs_free(a, n);
-    json_t *root = attrs ? json_pack("{s:s, s:o}", "service_code", code, "attributes", attrs) : NULL;
+    json_t *root =
+        attrs ? json_pack("{s:s, s:o}", "service_code", code, "attributes", attrs) : NULL;
     o311_reply(r, 200, fmt, root, "service_definition");
 }
 
@@ -139,8 +137,9 @@ void h_o311_doc(struct request *r)
     int f = o311_split(r->params[0], name, sizeof name);
     enum o311_fmt fmt = f < 0 ? FMT_XML : (enum o311_fmt)f;
     if (f < 0) {
-        o311_error(r, fmt, 404, "no such resource: use discovery, services or requests with "
-                                ".xml or .json");
+        o311_error(r, fmt, 404,
+                   "no such resource: use discovery, services or requests with "
+                   ".xml or .json");
         return;
     }
     if (strcmp(name, "discovery") != 0 && strcmp(name, "services") != 0 &&

@@ -44,7 +44,10 @@ static void put(struct buf *b, const char *s, size_t n)
     b->p[b->len] = '\0';
 }
 
-static void puts_(struct buf *b, const char *s) { put(b, s, strlen(s)); }
+static void puts_(struct buf *b, const char *s)
+{
+    put(b, s, strlen(s));
+}
 
 /* Length of the well-formed UTF-8 sequence at s (n bytes left), or 0. */
 static size_t utf8_seq(const unsigned char *s, size_t n)
@@ -83,15 +86,37 @@ static void escape(struct buf *b, const char *text)
     for (size_t i = 0; i < n;) {
         unsigned char c = s[i];
         switch (c) {
-        case '&': puts_(b, "&amp;"); i++; continue;
-        case '<': puts_(b, "&lt;"); i++; continue;
-        case '>': puts_(b, "&gt;"); i++; continue;
-        case '"': puts_(b, "&quot;"); i++; continue;
-        case '\'': puts_(b, "&apos;"); i++; continue;
-        case '\r': puts_(b, "&#13;"); i++; continue;
+        case '&':
+            puts_(b, "&amp;");
+            i++;
+            continue;
+        case '<':
+            puts_(b, "&lt;");
+            i++;
+            continue;
+        case '>':
+            puts_(b, "&gt;");
+            i++;
+            continue;
+        case '"':
+            puts_(b, "&quot;");
+            i++;
+            continue;
+        case '\'':
+            puts_(b, "&apos;");
+            i++;
+            continue;
+        case '\r':
+            puts_(b, "&#13;");
+            i++;
+            continue;
         case '\t':
-        case '\n': put(b, (const char *)&s[i], 1); i++; continue;
-        default: break;
+        case '\n':
+            put(b, (const char *)&s[i], 1);
+            i++;
+            continue;
+        default:
+            break;
         }
         if (c < 0x20) {
             puts_(b, REPLACEMENT);
@@ -113,10 +138,9 @@ static void escape(struct buf *b, const char *text)
 static const char *item_tag(const char *tag)
 {
     static const char *const map[][2] = {
-        {"services", "service"},     {"service_requests", "request"},
-        {"attributes", "attribute"}, {"values", "value"},
-        {"endpoints", "endpoint"},   {"formats", "format"},
-        {"errors", "error"},         {"keywords", "keyword"},
+        {"services", "service"}, {"service_requests", "request"}, {"attributes", "attribute"},
+        {"values", "value"},     {"endpoints", "endpoint"},       {"formats", "format"},
+        {"errors", "error"},     {"keywords", "keyword"},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(map[i][0], tag) == 0)
@@ -139,14 +163,12 @@ static void element(struct buf *b, const char *tag, json_t *v, int depth)
     if (json_is_object(v)) {
         const char *key;
         json_t *child;
-        json_object_foreach(v, key, child)
-            element(b, key, child, depth + 1);
+        json_object_foreach(v, key, child) element(b, key, child, depth + 1);
     } else if (json_is_array(v)) {
         size_t i;
         json_t *child;
         const char *it = item_tag(tag);
-        json_array_foreach(v, i, child)
-            element(b, it, child, depth + 1);
+        json_array_foreach(v, i, child) element(b, it, child, depth + 1);
     } else if (json_is_string(v)) {
         escape(b, json_string_value(v));
     } else if (json_is_integer(v)) {

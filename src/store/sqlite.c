@@ -385,9 +385,12 @@ int store_backup(struct store *s, const char *path, char *err, size_t errlen)
     if (rc == SQLITE_OK) {
         sqlite3_backup *b = sqlite3_backup_init(dst, "main", c->db, "main");
         if (b) {
-            /* Copy in steps so writers are held up only briefly. */
+            /* All pages in one step, from one read snapshot. In WAL mode the
+               server's writers go on meanwhile (a reader blocks none); a copy
+               in several steps would start over after every write by another
+               connection, and never end on a busy database past a few MB. */
             do {
-                rc = sqlite3_backup_step(b, 256);
+                rc = sqlite3_backup_step(b, -1);
                 if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
                     sqlite3_sleep(5);
             } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);

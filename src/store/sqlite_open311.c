@@ -34,10 +34,10 @@ static int step_end(struct store_conn *c, sqlite3_stmt *st, int src, int rc, con
 
 /* ---- service info ---- */
 
-#define INFO_SQL                                                                                \
-    "SELECT c.id, COALESCE(s.description, ''), COALESCE(s.keywords, ''), "                   \
-    "COALESCE(s.notice, ''), (SELECT count(*) FROM service_attributes a "                     \
-    "WHERE a.category_id = c.id), COALESCE(s.updated_at, 0) "                                 \
+#define INFO_SQL                                                                                   \
+    "SELECT c.id, COALESCE(s.description, ''), COALESCE(s.keywords, ''), "                         \
+    "COALESCE(s.notice, ''), (SELECT count(*) FROM service_attributes a "                          \
+    "WHERE a.category_id = c.id), COALESCE(s.updated_at, 0) "                                      \
     "FROM categories c LEFT JOIN service_info s ON s.category_id = c.id "
 
 static int read_info(sqlite3_stmt *st, struct service_info *s)
@@ -87,8 +87,9 @@ int store_service_info_get(struct store_conn *c, int64_t category_id, struct ser
     sqlite3_bind_int64(st, 1, category_id);
     memset(out, 0, sizeof *out);
     int src = sqlite3_step(st);
-    int rc = src == SQLITE_ROW ? read_info(st, out) : src == SQLITE_DONE ? STORE_NOTFOUND
-                                                                         : sq_rc(c, src, "info");
+    int rc = src == SQLITE_ROW    ? read_info(st, out)
+             : src == SQLITE_DONE ? STORE_NOTFOUND
+                                  : sq_rc(c, src, "info");
     sqlite3_reset(st);
     if (rc != STORE_OK)
         service_info_release(out);
@@ -97,12 +98,12 @@ int store_service_info_get(struct store_conn *c, int64_t category_id, struct ser
 
 int store_service_info_put(struct store_conn *c, const struct service_info *s, int64_t now)
 {
-    sqlite3_stmt *st = sq_stmt(
-        c, Q_SVC_INFO_PUT,
-        "INSERT INTO service_info(category_id, description, keywords, notice, updated_at) "
-        "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(category_id) DO UPDATE SET "
-        "description = excluded.description, keywords = excluded.keywords, "
-        "notice = excluded.notice, updated_at = excluded.updated_at");
+    sqlite3_stmt *st =
+        sq_stmt(c, Q_SVC_INFO_PUT,
+                "INSERT INTO service_info(category_id, description, keywords, notice, updated_at) "
+                "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(category_id) DO UPDATE SET "
+                "description = excluded.description, keywords = excluded.keywords, "
+                "notice = excluded.notice, updated_at = excluded.updated_at");
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, s->category_id);
@@ -200,8 +201,8 @@ int store_service_attrs_get(struct store_conn *c, int64_t category_id, struct se
     return STORE_OK;
 }
 
-int store_service_attrs_put(struct store_conn *c, int64_t category_id,
-                            const struct service_attr *a, size_t n, int64_t now)
+int store_service_attrs_put(struct store_conn *c, int64_t category_id, const struct service_attr *a,
+                            size_t n, int64_t now)
 {
     sqlite3_stmt *st =
         sq_stmt(c, Q_SVC_ATTR_DELETE, "DELETE FROM service_attributes WHERE category_id = ?1");
@@ -254,8 +255,8 @@ int store_service_attrs_put(struct store_conn *c, int64_t category_id,
 
 /* ---- answers and Open311 extras ---- */
 
-int store_ticket_answers_put(struct store_conn *c, int64_t ticket_id,
-                             const struct attr_answer *a, size_t n)
+int store_ticket_answers_put(struct store_conn *c, int64_t ticket_id, const struct attr_answer *a,
+                             size_t n)
 {
     int rc = STORE_OK;
     for (size_t i = 0; rc == STORE_OK && i < n; i++) {

@@ -2,11 +2,14 @@
  * test_form.c - the application/x-www-form-urlencoded decoder: escapes,
  * order, repeats, empty pieces, caps and the bytes it refuses.
  */
+/* cmocka needs these before it, in this order. */
+// clang-format off
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+// clang-format on
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,17 +100,14 @@ static void test_refused(void **state)
     (void)state;
     struct form f;
     const char *bad[] = {
-        "=value",          /* no name */
-        "a=%",             /* cut escapes */
-        "a=%4",
-        "a=%zz",
-        "a=%00",           /* NUL */
-        "a=%01",           /* other controls */
-        "a=%7F",
-        "a%0A=1",          /* newline in a key */
-        "a=%C3%28",        /* invalid UTF-8 */
-        "a=%ED%A0%80",     /* a surrogate */
-        "a=%C0%AF",        /* an overlong */
+        "=value",                         /* no name */
+        "a=%",                            /* cut escapes */
+        "a=%4",        "a=%zz",  "a=%00", /* NUL */
+        "a=%01",                          /* other controls */
+        "a=%7F",       "a%0A=1",          /* newline in a key */
+        "a=%C3%28",                       /* invalid UTF-8 */
+        "a=%ED%A0%80",                    /* a surrogate */
+        "a=%C0%AF",                       /* an overlong */
         "a=\xff",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -181,9 +181,9 @@ static void test_content_type(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_basic),   cmocka_unit_test(test_escapes),
-        cmocka_unit_test(test_shapes),  cmocka_unit_test(test_refused),
-        cmocka_unit_test(test_caps),    cmocka_unit_test(test_content_type),
+        cmocka_unit_test(test_basic),  cmocka_unit_test(test_escapes),
+        cmocka_unit_test(test_shapes), cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_caps),   cmocka_unit_test(test_content_type),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

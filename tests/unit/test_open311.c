@@ -3,11 +3,14 @@
  * answers, redaction of public text, XML rendering and escaping, and the
  * token buckets.
  */
+/* cmocka needs these before it, in this order. */
+// clang-format off
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+// clang-format on
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,12 +24,23 @@
 static struct attr_choice colors[] = {{"red", "红"}, {"blue", "蓝"}};
 
 static struct service_attr defs[] = {
-    {.code = "FLOOR", .variable = true, .datatype = AT_NUMBER, .required = true,
+    {.code = "FLOOR",
+     .variable = true,
+     .datatype = AT_NUMBER,
+     .required = true,
      .description = "楼层"},
-    {.code = "COLOR", .variable = true, .datatype = AT_MULTI, .description = "颜色",
-     .values = colors, .n_values = 2},
-    {.code = "KIND", .variable = true, .datatype = AT_SINGLE, .description = "类型",
-     .values = colors, .n_values = 2},
+    {.code = "COLOR",
+     .variable = true,
+     .datatype = AT_MULTI,
+     .description = "颜色",
+     .values = colors,
+     .n_values = 2},
+    {.code = "KIND",
+     .variable = true,
+     .datatype = AT_SINGLE,
+     .description = "类型",
+     .values = colors,
+     .n_values = 2},
     {.code = "WHEN", .variable = true, .datatype = AT_DATETIME, .description = "时间"},
     {.code = "NOTE", .variable = false, .datatype = AT_STRING, .description = "说明"},
 };
@@ -89,8 +103,8 @@ static void test_answers(void **state)
     const char *green[] = {"green"}, *empty[] = {""}, *dupl[] = {"red", "red"};
     const char *when[] = {"2026-12-01T09:30:00+08:00"}, *notnum[] = {"3rd"};
 
-    struct attr_answer ok[] = {{"FLOOR", floor3, 1}, {"COLOR", two, 2}, {"KIND", red, 1},
-                               {"WHEN", when, 1}};
+    struct attr_answer ok[] = {
+        {"FLOOR", floor3, 1}, {"COLOR", two, 2}, {"KIND", red, 1}, {"WHEN", when, 1}};
     assert_null(check(ok, 4, msg));
 
     /* The required one missing, or only empty: named. */
@@ -119,8 +133,7 @@ static void test_answers(void **state)
     assert_null(check(opt_empty, 2, msg));
 }
 
-static void expect_redacted(const char *in, const char *const *secrets, size_t n,
-                            const char *want)
+static void expect_redacted(const char *in, const char *const *secrets, size_t n, const char *want)
 {
     char *out = redact_public(in, secrets, n);
     assert_non_null(out);
@@ -149,10 +162,10 @@ static void test_redact(void **state)
 static void test_xml(void **state)
 {
     (void)state;
-    json_t *root = json_pack("[{s:s, s:n, s:b, s:i, s:f, s:[s, s], s:s}]", "service_code", "A&B",
-                             "status_notes", "metadata", 1, "order", 3, "lat", 36.5, "formats",
-                             "text/xml", "application/json", "description",
-                             "<x> \"q\" 'a' \r\x01 ok");
+    json_t *root =
+        json_pack("[{s:s, s:n, s:b, s:i, s:f, s:[s, s], s:s}]", "service_code", "A&B",
+                  "status_notes", "metadata", 1, "order", 3, "lat", 36.5, "formats", "text/xml",
+                  "application/json", "description", "<x> \"q\" 'a' \r\x01 ok");
     assert_non_null(root);
     size_t len = 0;
     char *xml = o311_xml(root, "services", &len);
@@ -225,9 +238,12 @@ int main(void)
 {
     timeutil_set_zone("Asia/Shanghai");
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_definition_checks), cmocka_unit_test(test_answers),
-        cmocka_unit_test(test_redact),            cmocka_unit_test(test_xml),
-        cmocka_unit_test(test_split),             cmocka_unit_test(test_ratelimit),
+        cmocka_unit_test(test_definition_checks),
+        cmocka_unit_test(test_answers),
+        cmocka_unit_test(test_redact),
+        cmocka_unit_test(test_xml),
+        cmocka_unit_test(test_split),
+        cmocka_unit_test(test_ratelimit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -55,7 +55,7 @@ const files = fs.readdirSync(HERE).filter((f) => f.endsWith('.test.mjs'))
   .sort().map((f) => path.join(HERE, f));
 if (files.length === 0) { cleanup(); fail('no test files matched'); }
 
-const args = ['--test', '--test-reporter=tap', `--test-concurrency=${process.env.REXIAN_WEB_JOBS || 2}`,
+const args = ['--test', '--test-reporter=tap', `--test-concurrency=${process.env.REXIAN_WEB_JOBS || 3}`,
   '--test-timeout=120000', ...files];
 const child = spawn(process.execPath, args, {
   cwd: REPO,

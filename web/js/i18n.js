@@ -225,6 +225,7 @@ const zh = {
 
   // callbacks
   callbacks_title: '待回访',
+  n_tickets: '{n} 张',
   callbacks_today: '今天到期或已超期',
   callbacks_later: '以后到期',
   read_out: '请向来电人宣读承办单位答复',
@@ -554,6 +555,7 @@ const en = {
   field_error: '{field}: {msg}',
 
   callbacks_title: 'Callbacks',
+  n_tickets: '{n} tickets',
   callbacks_today: 'Due today or overdue',
   callbacks_later: 'Due later',
   read_out: "Read the unit's reply to the caller",

@@ -74,7 +74,7 @@ function KbPanel({ list, onCite, cited }) {
     <ol class="kb-list">
       ${list.map((a, i) => html`<li data-article=${a.id}>
         <strong>${a.title}</strong>
-        <p class="excerpt">${articleText(a).slice(0, 160)}</p>
+        <p class="excerpt">${a.snippet ? html`<${Highlight} text=${a.snippet} />` : articleText(a).slice(0, 160)}</p>
         <button type="button" onClick=${() => onCite(a)} aria-pressed=${cited && cited.id === a.id ? 'true' : 'false'}>
           ${t('kb_cite')} <kbd>Alt+${i + 1}</kbd></button>
       </li>`)}
@@ -99,7 +99,7 @@ function RepeatsPanel({ list, onMerge, confirming }) {
         ${c.snippet ? html`<br /><small class="snippet"><${Highlight} text=${c.snippet} /></small>` : null}
         ${Array.isArray(c.reasons) && c.reasons.length ? html`<br /><small class="reasons">${c.reasons.map((r) => tl('reason', r)).join(' · ')}${c.score !== undefined
           ? ` · ${t('score')} ${Math.round(Number(c.score) * 100)}%` : ''}</small>` : null}
-        ${confirming && isOpen(c) ? html` <button type="button" onClick=${() => onMerge(candNumber(c))}
+        ${confirming && isOpen(c) && candNumber(c) !== confirming ? html` <button type="button" onClick=${() => onMerge(candNumber(c))}
           aria-label=${t('repeat_merge') + ' ' + candNumber(c)}>${t('repeat_merge')}</button>` : null}
       </li>`)}
     </ul>
@@ -125,6 +125,8 @@ export function IntakePage({ user, ref_ }) {
     return () => { gone = true; };
   }, []);
 
+  const confirmRef = useRef(null);
+  confirmRef.current = confirm;
   const set = (k, v) => setF((s) => ({ ...s, [k]: v }));
   const setCategory = (id) => setF((s) => ({
     ...s, category_id: id, unit_id: s.unitTouched ? s.unit_id : ref_.catDefaultUnit(id),
@@ -133,7 +135,7 @@ export function IntakePage({ user, ref_ }) {
   // Knowledge suggestions and possible repeats while typing.
   const text = useDebounced(`${f.title} ${f.content}`.trim(), 450);
   useEffect(() => {
-    if (!text || text.length < 2) { setKb([]); setRepeats((r) => (confirm ? r : [])); return; }
+    if (!text || text.length < 2) { setKb([]); if (!confirmRef.current) setRepeats([]); return; }
     let gone = false;
     if (feat.kb) {
       get('/kb/suggest' + qs({ text: text.slice(0, 500) })).then((d) => { if (!gone) setKb(itemsOf(d).slice(0, 5)); }, () => {});
@@ -142,13 +144,11 @@ export function IntakePage({ user, ref_ }) {
       const from = toServerTime(Date.now() - 30 * 86400000).slice(0, 10);
       const q = (f.title.trim() || f.content.trim().split(/[，。！？,.!?\s]/)[0]).slice(0, 20);
       if (q.length >= 2) get('/tickets' + qs({ q, status: 'registered,dispatched,processing,returned,replied', from, limit: 5 }))
-        .then((d) => { if (!gone) setRepeats(itemsOf(d)); }, () => {});
+        .then((d) => { if (!gone && !confirmRef.current) setRepeats(itemsOf(d)); }, () => {});
     }
     return () => { gone = true; };
   }, [text, feat.kb, feat.q]);
 
-  const confirmRef = useRef(null);
-  confirmRef.current = confirm;
   const reset = useCallback(() => {
     const c = confirmRef.current;
     if (c) setNotice({ kind: 'ok', text: t('created_registered', { number: c.ticket.number }), link: { href: '/t/' + c.ticket.number, text: t('open_ticket') } });
@@ -463,7 +463,7 @@ export function IntakePage({ user, ref_ }) {
 
       <aside class="intake-right" aria-label=${t('kb_title') + ' / ' + t('repeats_title')}>
         ${feat.kb ? html`<${KbPanel} list=${kb} onCite=${cite} cited=${f.kb} />` : null}
-        ${feat.q || confirm ? html`<${RepeatsPanel} list=${repeats} confirming=${!!confirm} onMerge=${merge} />` : null}
+        ${feat.q || confirm ? html`<${RepeatsPanel} list=${repeats} confirming=${confirm ? confirm.ticket.number : null} onMerge=${merge} />` : null}
         <${TodayCallbacks} />
       </aside>
     </div>
@@ -479,6 +479,6 @@ function TodayCallbacks() {
   if (!n) return null;
   return html`<section class="card" aria-labelledby="cb-h">
     <h2 id="cb-h">${t('callbacks_title')}</h2>
-    <p><${Link} href="/callbacks">${n.count}${n.more ? '+' : ''}</${Link}>${n.overdue ? html` · <span class="sla sla-overdue"><span aria-hidden="true">✖</span> ${t('sla_overdue')} ${n.overdue}</span>` : null}</p>
+    <p><${Link} href="/callbacks">${t('n_tickets', { n: n.count + (n.more ? '+' : '') })}</${Link}>${n.overdue ? html` · <span class="sla sla-overdue"><span aria-hidden="true">✖</span> ${t('sla_overdue')} ${n.overdue}</span>` : null}</p>
   </section>`;
 }

@@ -1,0 +1,221 @@
+/*
+ * sketch.c - the text sketches of repeat-request detection (dedup.h):
+ * features, bottom-k selection, encoding and the two similarities.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/dedup.h"
+#include "text/segment.h"
+
+#define MAX_FEATURES 512 /* per text; the rest of a very long text is not needed */
+
+/* Characters that make a pair say nothing about the matter. */
+static const char *const function_chars[] = {"的", "了", "着", "吗", "呢", "吧", "啊", "我",
+                                              "你", "他", "她", "们", "是", "在", "也", "都"};
+/* Stock phrases of hotline calls, and generic place words. */
+static const char *const stock_pairs[] = {
+    "反映", "问题", "希望", "尽快", "处理", "解决", "相关", "部门", "市民", "来电", "咨询",
+    "投诉", "举报", "要求", "情况", "现在", "已经", "一直", "没有", "自己", "这个", "什么",
+    "怎么", "如何", "是否", "可以", "请求", "帮助", "附近", "周边", "目前", "谢谢", "麻烦",
+    "影响", "严重", "非常", "经常", "每天", "时间", "多次", "联系", "电话", "居民", "群众",
+    "生活", "正常", "工作", "人员", "小区", "号楼", "请问", "一下", "知道", "不知", "能否",
+    "尽早", "及时", "有关", "单位", "领导", "给予", "答复", "回复", "情况"};
+
+static bool in_list(const char *s, size_t n, const char *const *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (strlen(list[i]) == n && memcmp(list[i], s, n) == 0)
+            return true;
+    return false;
+}
+
+/* 64-bit FNV-1a with a final mix, folded to 32 bits. */
+static uint32_t feature_hash(const char *s, size_t n)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= UINT64_C(0x100000001b3);
+    }
+    h ^= h >> 33;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+struct features {
+    uint32_t h[MAX_FEATURES];
+    size_t n;
+    char prev[4];
+    size_t prev_len, prev_end;
+    bool have_prev;
+};
+
+static void add(struct features *f, uint32_t h)
+{
+    if (f->n < MAX_FEATURES)
+        f->h[f->n++] = h;
+}
+
+/* Latin words and numbers as they are; CJK characters in adjacent pairs. */
+static int on_token(void *ctx, const struct text_token *t)
+{
+    struct features *f = ctx;
+    if (t->kind != TK_CJK) {
+        add(f, feature_hash(t->text, t->len));
+        f->have_prev = false;
+        return 0;
+    }
+    /* TEXT_CJK_CHARS: one character a token */
+    bool useful = t->len <= sizeof f->prev &&
+                  !in_list(t->text, t->len, function_chars,
+                           sizeof function_chars / sizeof function_chars[0]);
+    if (useful && f->have_prev && f->prev_end == t->start) {
+        char pair[8];
+        memcpy(pair, f->prev, f->prev_len);
+        memcpy(pair + f->prev_len, t->text, t->len);
+        size_t n = f->prev_len + t->len;
+        if (!in_list(pair, n, stock_pairs, sizeof stock_pairs / sizeof stock_pairs[0]))
+            add(f, feature_hash(pair, n));
+    }
+    f->have_prev = useful;
+    if (useful) {
+        memcpy(f->prev, t->text, t->len);
+        f->prev_len = t->len;
+        f->prev_end = t->end;
+    }
+    return 0;
+}
+
+static int feed(struct text_seg *seg, struct features *f, const char *s)
+{
+    if (!s || !*s)
+        return 0;
+    f->have_prev = false;
+    return text_segment(seg, s, strlen(s), TEXT_CJK_CHARS, on_token, f) == TEXT_OK ? 0 : -1;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sorts and removes duplicates; returns the new count. */
+static size_t sort_unique(uint32_t *h, size_t n)
+{
+    if (n < 2)
+        return n;
+    qsort(h, n, sizeof *h, cmp_u32);
+    size_t k = 1;
+    for (size_t i = 1; i < n; i++)
+        if (h[i] != h[k - 1])
+            h[k++] = h[i];
+    return k;
+}
+
+static bool contains(const uint32_t *h, size_t n, uint32_t x)
+{
+    return bsearch(&x, h, n, sizeof *h, cmp_u32) != NULL;
+}
+
+int dedup_sketch_make(const char *title, const char *content, const char *address,
+                      struct dedup_sketch *out)
+{
+    memset(out, 0, sizeof *out);
+    struct text_seg *seg = text_seg_thread();
+    struct features *text = malloc(sizeof *text), *place = malloc(sizeof *place);
+    int rc = -1;
+    if (!seg || !text || !place)
+        goto done;
+    text->n = place->n = 0;
+    if (feed(seg, place, address) || feed(seg, text, title) || feed(seg, text, content))
+        goto done;
+    place->n = sort_unique(place->h, place->n);
+    text->n = sort_unique(text->h, text->n);
+    /* The smallest hashes are the bottom-k sample; the place is not the matter. */
+    for (size_t i = 0; i < text->n && out->n_text < DEDUP_TEXT_MAX; i++)
+        if (!contains(place->h, place->n, text->h[i]))
+            out->text[out->n_text++] = text->h[i];
+    for (size_t i = 0; i < place->n && out->n_place < DEDUP_PLACE_MAX; i++)
+        out->place[out->n_place++] = place->h[i];
+    rc = 0;
+done:
+    free(text);
+    free(place);
+    return rc;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+size_t dedup_sketch_encode(const struct dedup_sketch *s, unsigned char *buf)
+{
+    size_t o = 0;
+    buf[o++] = 1; /* format version */
+    buf[o++] = s->n_text;
+    buf[o++] = s->n_place;
+    for (size_t i = 0; i < s->n_text; i++, o += 4)
+        put32(buf + o, s->text[i]);
+    for (size_t i = 0; i < s->n_place; i++, o += 4)
+        put32(buf + o, s->place[i]);
+    return o;
+}
+
+int dedup_sketch_decode(const void *buf, size_t len, struct dedup_sketch *out)
+{
+    const unsigned char *p = buf;
+    memset(out, 0, sizeof *out);
+    if (!p || len < 3 || p[0] != 1 || p[1] > DEDUP_TEXT_MAX || p[2] > DEDUP_PLACE_MAX ||
+        len != 3 + 4 * ((size_t)p[1] + p[2]))
+        return -1;
+    out->n_text = p[1];
+    out->n_place = p[2];
+    size_t o = 3;
+    for (size_t i = 0; i < out->n_text; i++, o += 4)
+        out->text[i] = get32(p + o);
+    for (size_t i = 0; i < out->n_place; i++, o += 4)
+        out->place[i] = get32(p + o);
+    return 0;
+}
+
+/* Elements in both sorted sets. */
+static size_t shared(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+    size_t i = 0, j = 0, k = 0;
+    while (i < na && j < nb) {
+        if (a[i] == b[j])
+            k++, i++, j++;
+        else if (a[i] < b[j])
+            i++;
+        else
+            j++;
+    }
+    return k;
+}
+
+double dedup_text_similarity(const struct dedup_sketch *a, const struct dedup_sketch *b)
+{
+    if (!a->n_text || !b->n_text)
+        return 0;
+    size_t k = shared(a->text, a->n_text, b->text, b->n_text);
+    return (double)k / sqrt((double)a->n_text * b->n_text);
+}
+
+double dedup_place_similarity(const struct dedup_sketch *a, const struct dedup_sketch *b)
+{
+    if (!a->n_place || !b->n_place)
+        return -1;
+    size_t k = shared(a->place, a->n_place, b->place, b->n_place);
+    return (double)k / (double)(a->n_place + b->n_place - k);
+}
