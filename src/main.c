@@ -77,7 +77,7 @@ static const struct {
     [O_SLA_WARNING] = {"sla-warning", "REXIAN_SLA_WARNING", "80"},
     [O_SLA_INTERVAL] = {"sla-interval", "REXIAN_SLA_INTERVAL", "60"},
     [O_SSE_HEARTBEAT] = {"sse-heartbeat", "REXIAN_SSE_HEARTBEAT", "15"},
-    [O_SIMILAR_DISTANCE] = {"similar-distance", "REXIAN_SIMILAR_DISTANCE", "500"},
+    [O_SIMILAR_DISTANCE] = {"similar-distance", "REXIAN_SIMILAR_DISTANCE", "300"},
 };
 
 static const char *flag_val[O__COUNT];

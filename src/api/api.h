@@ -191,5 +191,10 @@ json_t *api_audit_detail(json_t *body);
 int api_audit(struct request *r, struct store_conn *c, const char *action,
               const char *object_type, int64_t object_id, json_t *detail);
 void h_audit_list(struct request *r);
+/*
+ * After the handler: records a successful admin write (outside tickets and
+ * sessions) that the handler did not record itself, in its own transaction.
+ */
+void api_audit_after(struct request *r);
 
 #endif

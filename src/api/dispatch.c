@@ -222,6 +222,7 @@ void api_dispatch(struct request *r)
     if ((routes[i].flags & RF_JSON_BODY) && parse_body(r) != 0)
         return;
     routes[i].fn(r);
+    api_audit_after(r); /* an admin change the handler did not log itself */
 }
 
 void api_actor(struct request *r, struct actor *a)

@@ -44,8 +44,10 @@ void h_metrics(struct request *r)
     if (p < sizeof extra)
         snprintf(extra + p, sizeof extra - p,
                  "# HELP rexian_http_in_flight Requests in flight.\n# TYPE rexian_http_in_flight gauge\n"
-                 "rexian_http_in_flight %u\n",
-                 server_in_flight(r->srv));
+                 "rexian_http_in_flight %u\n"
+                 "# HELP rexian_event_streams Open live-feed streams (GET /api/v1/events).\n"
+                 "# TYPE rexian_event_streams gauge\nrexian_event_streams %zu\n",
+                 server_in_flight(r->srv), feed_streams(api_of(r)->feed));
     char *text;
     size_t len;
     if (metrics_render(extra, &text, &len) != 0) {

@@ -26,8 +26,11 @@ static json_t *jout_similar(const struct similar_item *it)
     json_object_set_new(o, "distance_m", it->m.distance_m >= 0
                                              ? json_integer((json_int_t)lround(it->m.distance_m))
                                              : json_null());
-    json_object_set_new(o, "text_distance",
-                        it->m.hamming >= 0 ? json_integer(it->m.hamming) : json_null());
+    json_object_set_new(o, "text_similarity",
+                        it->m.text >= 0 ? json_real(round(it->m.text * 100) / 100) : json_null());
+    json_object_set_new(o, "address_similarity",
+                        it->m.place >= 0 ? json_real(round(it->m.place * 100) / 100)
+                                         : json_null());
     return o;
 }
 

@@ -74,7 +74,7 @@ struct similar_item {
     int64_t unit_id;
     struct dedup_match m;
 };
-/* Sets the "nearby" distance in metres (default 500). Call before serving. */
+/* Sets the "nearby" distance in metres (default 300). Call before serving. */
 void app_similar_set_distance(double metres);
 /* Candidates for ticket t, open ones first, then by score; at most `limit`. */
 int app_similar_of(struct store *s, const struct ticket *t, int limit, struct similar_item **out,

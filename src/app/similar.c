@@ -17,7 +17,7 @@
 #define DAY_MS INT64_C(86400000)
 #define METRES_PER_DEGREE 111320.0
 
-static _Atomic double nearby_m = 500;
+static _Atomic double nearby_m = 300;
 
 void app_similar_set_distance(double metres)
 {
@@ -83,7 +83,9 @@ int app_similar_of(struct store *s, const struct ticket *t, int limit, struct si
     struct dedup_facts probe = {.created_at = t->created_at, .phone = t->citizen_phone,
                                 .category_id = t->category_id, .area = t->area,
                                 .has_location = t->has_location, .lat = t->lat, .lng = t->lng};
-    probe.has_simhash = dedup_simhash(t->title, t->content, &probe.simhash) == 0;
+    struct dedup_sketch sk;
+    if (dedup_sketch_make(t->title, t->content, t->address, &sk) == 0)
+        probe.sketch = &sk;
     struct similar_query q;
     make_query(t, &rules, &q);
     struct similar_row *rows = NULL;
@@ -102,8 +104,8 @@ int app_similar_of(struct store *s, const struct ticket *t, int limit, struct si
         struct dedup_facts cand = {.created_at = r->created_at, .phone = r->phone,
                                    .category_id = r->category_id, .area = r->area,
                                    .has_location = r->has_location, .lat = r->lat,
-                                   .lng = r->lng, .has_simhash = r->has_simhash,
-                                   .simhash = r->simhash};
+                                   .lng = r->lng,
+                                   .sketch = r->has_sketch ? &r->sketch : NULL};
         struct similar_item *it = &items[k];
         if (!dedup_match(&rules, &probe, &cand, &it->m))
             continue;

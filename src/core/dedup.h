@@ -63,7 +63,8 @@ size_t dedup_sketch_encode(const struct dedup_sketch *s, unsigned char *buf);
 int dedup_sketch_decode(const void *buf, size_t len, struct dedup_sketch *out);
 /* Matter similarity: shared features over the geometric mean of the set sizes. */
 double dedup_text_similarity(const struct dedup_sketch *a, const struct dedup_sketch *b);
-/* Place similarity: Jaccard of the address features; -1 if either has none. */
+/* Place similarity: Dice coefficient of the address features (forgiving an
+   address written with or without its road); -1 if either has none. */
 double dedup_place_similarity(const struct dedup_sketch *a, const struct dedup_sketch *b);
 
 /* A ticket as the rules see it. Strings are borrowed; NULL or "" = none. */

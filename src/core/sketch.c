@@ -21,7 +21,7 @@ static const char *const stock_pairs[] = {
     "怎么", "如何", "是否", "可以", "请求", "帮助", "附近", "周边", "目前", "谢谢", "麻烦",
     "影响", "严重", "非常", "经常", "每天", "时间", "多次", "联系", "电话", "居民", "群众",
     "生活", "正常", "工作", "人员", "小区", "号楼", "请问", "一下", "知道", "不知", "能否",
-    "尽早", "及时", "有关", "单位", "领导", "给予", "答复", "回复", "情况"};
+    "尽早", "及时", "有关", "单位", "领导", "给予", "答复", "回复"};
 
 static bool in_list(const char *s, size_t n, const char *const *list, size_t count)
 {
@@ -217,5 +217,5 @@ double dedup_place_similarity(const struct dedup_sketch *a, const struct dedup_s
     if (!a->n_place || !b->n_place)
         return -1;
     size_t k = shared(a->place, a->n_place, b->place, b->n_place);
-    return (double)k / (double)(a->n_place + b->n_place - k);
+    return 2.0 * (double)k / (double)(a->n_place + b->n_place);
 }

@@ -78,6 +78,7 @@ struct request {
     /* response headers added before the reply */
     char *hdr_name[4], *hdr_value[4];
     int n_hdr;
+    bool audited; /* the handler wrote the change's audit row itself (api/audit.c) */
 };
 
 /* Called once per request, with the body read; must reply. */

@@ -171,7 +171,7 @@ static int conn_open(struct store *s, struct store_conn **out, char *err, size_t
     }
     sqlite3_extended_result_codes(c->db, 1);
     sqlite3_busy_timeout(c->db, 5000);
-    /* The Chinese tokenizer and rexian_simhash(), before any statement touches the schema. */
+    /* The Chinese tokenizer and rexian_sketch(), before any statement touches the schema. */
     rc = sq_search_setup(c->db);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "cannot set up search on '%s': %s", s->path, sqlite3_errstr(rc));

@@ -28,7 +28,7 @@ enum stmt_id {
     Q_APIKEY_REVOKE, Q_APIKEY_TOUCH,
     /* sqlite_kb.c, sqlite_similar.c */
     Q_KB_INSERT, Q_KB_UPDATE, Q_KB_GET, Q_KB_REV_INSERT, Q_KB_REV_LIST, Q_KB_LIST, Q_KB_SEARCH,
-    Q_KB_SUGGEST, Q_SIM_PHONE, Q_SIM_NEAR, Q_SIM_HASH,
+    Q_KB_SUGGEST, Q_SIM_PHONE, Q_SIM_NEAR,
     /* sqlite_sla.c, sqlite_feed.c */
     Q_CAL_DAYS, Q_CAL_YEARS, Q_CAL_PUT, Q_CAL_DELETE, Q_CAL_DELETE_YEAR_DAYS, Q_CAL_MARK_YEAR,
     Q_CAL_UNMARK_YEAR, Q_CAL_BUMP, Q_CAL_REVISION,
@@ -82,7 +82,7 @@ char *sq_col_text(sqlite3_stmt *st, int i, int *oom);
 int64_t sq_col_id(sqlite3_stmt *st, int i); /* NULL -> 0 */
 int sq_col_tri(sqlite3_stmt *st, int i);    /* NULL -> -1 */
 
-/* sqlite_search.c: registers the "rexian" FTS5 tokenizer and rexian_simhash()
+/* sqlite_search.c: registers the "rexian" FTS5 tokenizer and rexian_sketch()
    on a new connection. SQLITE_OK or an SQLite code. */
 int sq_search_setup(sqlite3 *db);
 /* The FTS5 expression for a user's search text: each word a quoted string,

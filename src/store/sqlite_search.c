@@ -1,6 +1,6 @@
 /*
  * sqlite_search.c - what every connection needs for Chinese search: the
- * "rexian" FTS5 tokenizer and the rexian_simhash() SQL function (used by the
+ * "rexian" FTS5 tokenizer and the rexian_sketch() SQL function (used by the
  * triggers of migration 003), and the one place where a user's search text
  * becomes an FTS5 expression.
  *
@@ -17,27 +17,29 @@
 #include "text/fts5.h"
 #include "text/segment.h"
 
-/* rexian_simhash(title, content): the ticket's fingerprint as a signed 64-bit integer. */
-static void fn_simhash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+/* rexian_sketch(title, content, address): the ticket's text sketch as a BLOB (core/dedup.h). */
+static void fn_sketch(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
-    const char *title = (const char *)sqlite3_value_text(argv[0]);
-    const char *content = (const char *)sqlite3_value_text(argv[1]);
-    uint64_t h;
-    if (dedup_simhash(title, content, &h) != 0) {
+    struct dedup_sketch sk;
+    if (dedup_sketch_make((const char *)sqlite3_value_text(argv[0]),
+                          (const char *)sqlite3_value_text(argv[1]),
+                          (const char *)sqlite3_value_text(argv[2]), &sk) != 0) {
         sqlite3_result_error_nomem(ctx);
         return;
     }
-    sqlite3_result_int64(ctx, (sqlite3_int64)h);
+    unsigned char buf[DEDUP_SKETCH_BYTES];
+    size_t n = dedup_sketch_encode(&sk, buf);
+    sqlite3_result_blob(ctx, buf, (int)n, SQLITE_TRANSIENT);
 }
 
 int sq_search_setup(sqlite3 *db)
 {
     int rc = text_fts5_register(db);
     if (rc == SQLITE_OK)
-        rc = sqlite3_create_function(db, "rexian_simhash", 2,
+        rc = sqlite3_create_function(db, "rexian_sketch", 3,
                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-                                     fn_simhash, NULL, NULL);
+                                     fn_sketch, NULL, NULL);
     return rc;
 }
 

@@ -11,7 +11,7 @@
 
 #define SIM_COLS                                                                               \
     "t.id, t.number, t.title, t.status, t.created_at, t.citizen_phone, t.category_id, "       \
-    "t.unit_id, t.area, t.lat, t.lng, s.simhash"
+    "t.unit_id, t.area, t.lat, t.lng, s.sketch"
 
 static int read_row(sqlite3_stmt *st, struct similar_row *r)
 {
@@ -32,8 +32,8 @@ static int read_row(sqlite3_stmt *st, struct similar_row *r)
     r->has_location = sqlite3_column_type(st, 9) != SQLITE_NULL;
     r->lat = sqlite3_column_double(st, 9);
     r->lng = sqlite3_column_double(st, 10);
-    r->has_simhash = sqlite3_column_type(st, 11) != SQLITE_NULL;
-    r->simhash = (uint64_t)sqlite3_column_int64(st, 11);
+    r->has_sketch = dedup_sketch_decode(sqlite3_column_blob(st, 11),
+                                        (size_t)sqlite3_column_bytes(st, 11), &r->sketch) == 0;
     return oom ? STORE_NOMEM : STORE_OK;
 }
 
@@ -97,7 +97,7 @@ int store_similar_candidates(struct store_conn *c, const struct similar_query *q
     if (q->phone && *q->phone) {
         sqlite3_stmt *st = sq_stmt(
             c, Q_SIM_PHONE,
-            "SELECT " SIM_COLS " FROM tickets t LEFT JOIN ticket_sim s ON s.ticket_id = t.id "
+            "SELECT " SIM_COLS " FROM tickets t LEFT JOIN ticket_sketch s ON s.ticket_id = t.id "
             "WHERE t.citizen_phone = ?1 AND t.created_at BETWEEN ?2 AND ?3 AND t.id <> ?4 "
             "AND t.status <> 'merged' ORDER BY t.created_at DESC LIMIT ?5");
         if (!st)
@@ -113,7 +113,7 @@ int store_similar_candidates(struct store_conn *c, const struct similar_query *q
     if (rc == STORE_OK && q->category_id && (has_area || q->has_box)) {
         sqlite3_stmt *st = sq_stmt(
             c, Q_SIM_NEAR,
-            "SELECT " SIM_COLS " FROM tickets t LEFT JOIN ticket_sim s ON s.ticket_id = t.id "
+            "SELECT " SIM_COLS " FROM tickets t LEFT JOIN ticket_sketch s ON s.ticket_id = t.id "
             "WHERE t.category_id = ?1 AND t.created_at BETWEEN ?2 AND ?3 AND t.id <> ?4 "
             "AND t.status <> 'merged' AND ((?5 IS NOT NULL AND t.area = ?5) OR (?6 AND "
             "t.lat BETWEEN ?7 AND ?8 AND t.lng BETWEEN ?9 AND ?10)) "
@@ -142,20 +142,4 @@ int store_similar_candidates(struct store_conn *c, const struct similar_query *q
     *out = rs.a;
     *n = rs.n;
     return STORE_OK;
-}
-
-int store_ticket_simhash(struct store_conn *c, int64_t ticket_id, uint64_t *out)
-{
-    sqlite3_stmt *st =
-        sq_stmt(c, Q_SIM_HASH, "SELECT simhash FROM ticket_sim WHERE ticket_id = ?1");
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, ticket_id);
-    int src = sqlite3_step(st);
-    int rc = src == SQLITE_ROW ? STORE_OK : src == SQLITE_DONE ? STORE_NOTFOUND
-                                                               : sq_rc(c, src, "simhash");
-    if (src == SQLITE_ROW)
-        *out = (uint64_t)sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return rc;
 }

@@ -22,6 +22,7 @@
 
 #include "core/calendar.h"
 #include "core/feed.h"
+#include "core/dedup.h"
 #include "core/kb.h"
 #include "core/model.h"
 #include "core/sla_rules.h"
@@ -252,8 +253,8 @@ struct similar_row {
     char *area;
     bool has_location;
     double lat, lng;
-    bool has_simhash;
-    uint64_t simhash;
+    bool has_sketch;
+    struct dedup_sketch sketch;
 };
 struct similar_query {
     int64_t exclude_id;      /* the ticket itself */
@@ -271,8 +272,6 @@ struct similar_query {
 int store_similar_candidates(struct store_conn *c, const struct similar_query *q,
                              struct similar_row **out, size_t *n);
 void store_free_similar(struct similar_row *a, size_t n);
-/* The stored fingerprint of a ticket; STORE_NOTFOUND if it has none. */
-int store_ticket_simhash(struct store_conn *c, int64_t ticket_id, uint64_t *out);
 
 /* ---- working calendar and deadline rules (store/sqlite_sla.c) ---- */
 /* The days the database lists (admin edits, imports), in date order; *out malloc'd. */

@@ -270,11 +270,19 @@ export function stepper(t, pages, prefix = t.name) {
   };
 }
 
-/** Screenshots for docs/USER-GUIDE.md, taken only with REXIAN_DOC_SHOTS=1. */
-export async function docShot(page, name, opts = {}) {
+/** Screenshots for docs/USER-GUIDE.md, taken only with REXIAN_DOC_SHOTS=1 (squeezed by pngquant if installed). */
+export async function docShot(page, name, { settle = 300, ...opts } = {}) {
   if (!process.env.REXIAN_DOC_SHOTS) return;
+  await page.waitForTimeout(settle); // debounced panels, chart animations
   fs.mkdirSync(DOC_IMAGES, { recursive: true });
-  await page.screenshot({ path: path.join(DOC_IMAGES, name + '.png'), ...opts });
+  const file = path.join(DOC_IMAGES, name + '.png');
+  await page.screenshot({ path: file, ...opts });
+  // Smaller files for the repository, when Debian's pngquant is there.
+  if (fs.existsSync('/usr/bin/pngquant')) {
+    try {
+      execFileSync('/usr/bin/pngquant', ['--quality=65-90', '--speed', '1', '--strip', '--force', '--output', file, file]);
+    } catch { /* keep the full-colour file */ }
+  }
 }
 
 export { sleep };

@@ -33,15 +33,12 @@ test('every role logs in to its own home', async (t) => {
       assert.equal(await s.page.locator('header .user').innerText(), who);
       assert.equal(await s.page.evaluate(() => document.documentElement.lang), 'zh-CN');
       await s.page.locator('main#main h1, main#main h2').first().waitFor();
-      if (user === 'agent1') await docShot(s.page, 'intake');
-      if (user === 'admin') await docShot(s.page, 'admin');
       assert.deepEqual(s.problems, []);
     });
     if (user === 'agent1') {
       await step('logout returns to the login form, and the session is over', async () => {
         await s.page.getByRole('button', { name: '退出登录' }).click();
         await s.page.locator('#login-username').waitFor();
-        await docShot(s.page, 'login');
         const st = await s.page.evaluate(async () => (await fetch('/api/v1/auth/me')).status);
         assert.equal(st, 401);
       });
@@ -159,12 +156,11 @@ test('the supervisor: overdue board, urge, dashboard', async (t) => {
     await page.locator('[data-testid="dash-sample"]', { hasText: /基于 \d+ 张工单/ }).waitFor();
     const sample = Number(/(\d+)/.exec(await page.locator('[data-testid="dash-sample"]').innerText())[1]);
     assert.ok(sample > 0);
+    await docShot(page, 'dashboard', { settle: 600 });
     await page.locator('[data-chart="by-day"] summary').click();
     assert.equal(await page.locator('[data-chart="by-day"] table.data tbody tr').count(), 30);
     const perDay = await page.locator('[data-chart="by-day"] table.data tbody td').evaluateAll((tds) => tds.reduce((a, td) => a + Number(td.textContent), 0));
     assert.equal(perDay, sample, 'the days add up to the sample');
-    await page.waitForTimeout(400); // the charts' short animation
-    await docShot(page, 'dashboard');
     await page.locator('#dash-range').selectOption('7');
     await page.locator('[data-chart="by-day"] summary').click();
     await page.waitForFunction(() => document.querySelectorAll('[data-chart="by-day"] table.data tbody tr').length === 7);

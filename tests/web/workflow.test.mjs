@@ -30,7 +30,7 @@ test('a call from intake to callback, across four screens', async (t) => {
     channel: 'phone', type: 'consult', citizen: { name: '李女士', phone },
     title: '咨询小区停车位收费标准', content: '想问一下小区地面停车位每月收费标准是多少，由谁定价。',
   });
-  const content = `东关街道幸福里小区3号楼门前路灯坏了一个星期，晚上很黑，老人出门不方便，请尽快修复。（测试 ${Date.now()}）`;
+  const content = '东关街道幸福里小区3号楼门前路灯坏了一个星期，晚上很黑，老人出门不方便，请尽快修复。';
   let number;
 
   const step = stepper(t, pages, 'workflow');
@@ -81,6 +81,7 @@ test('a call from intake to callback, across four screens', async (t) => {
       await page.locator('#in-content').fill(content);
       await page.locator('#in-address').fill('东城区东关街道幸福里小区3号楼');
       await page.locator('#in-note').fill('请街道尽快安排维修');
+      await docShot(page, 'intake', { settle: 900 });
       await page.getByRole('button', { name: /登记并派单/ }).click();
       // The same caller has an open ticket: the screen asks before dispatching.
       const warn = page.locator('.notice-warn');
@@ -90,6 +91,7 @@ test('a call from intake to callback, across four screens', async (t) => {
       await cand.waitFor();
       assert.match(await cand.innerText(), /同一来电号码/);
       await cand.getByRole('button', { name: `并入此单 ${earlier.number}` }).waitFor();
+      await docShot(page, 'repeats');
       await page.getByRole('button', { name: /不是重复，继续派单/ }).click();
       const notice = page.locator('.notice-ok');
       await notice.waitFor();

@@ -2,7 +2,7 @@
 -- and text fingerprints for finding repeat requests (issue 4).
 --
 -- The FTS5 tables use the tokenizer 'rexian' (src/text/fts5.c) and the
--- fingerprint trigger calls rexian_simhash(); the server registers both on
+-- sketch trigger calls rexian_sketch(); the server registers both on
 -- every connection it opens. A plain sqlite3 shell can read these tables
 -- but cannot write tickets or articles (the triggers need the two).
 
@@ -37,21 +37,25 @@ END;
 INSERT INTO tickets_fts(tickets_fts) VALUES ('rebuild');
 
 -- ---- repeat requests ----
--- The SimHash of each ticket's title and content (core/dedup.c).
-CREATE TABLE ticket_sim (
+-- Each ticket's text sketch (core/sketch.c): the hashes of its matter and
+-- of its address, for finding the same matter reported again.
+CREATE TABLE ticket_sketch (
     ticket_id  INTEGER PRIMARY KEY REFERENCES tickets(id) ON DELETE CASCADE,
-    simhash    INTEGER NOT NULL
+    sketch     BLOB NOT NULL
 ) STRICT;
-CREATE TRIGGER ticket_sim_insert AFTER INSERT ON tickets BEGIN
-    INSERT INTO ticket_sim(ticket_id, simhash) VALUES (new.id, rexian_simhash(new.title, new.content));
+CREATE TRIGGER ticket_sketch_insert AFTER INSERT ON tickets BEGIN
+    INSERT INTO ticket_sketch(ticket_id, sketch)
+    VALUES (new.id, rexian_sketch(new.title, new.content, new.address));
 END;
-CREATE TRIGGER ticket_sim_update AFTER UPDATE OF title, content ON tickets
+CREATE TRIGGER ticket_sketch_update AFTER UPDATE OF title, content, address ON tickets
 WHEN old.title IS NOT new.title OR old.content IS NOT new.content
+     OR old.address IS NOT new.address
 BEGIN
-    INSERT OR REPLACE INTO ticket_sim(ticket_id, simhash)
-    VALUES (new.id, rexian_simhash(new.title, new.content));
+    INSERT OR REPLACE INTO ticket_sketch(ticket_id, sketch)
+    VALUES (new.id, rexian_sketch(new.title, new.content, new.address));
 END;
-INSERT INTO ticket_sim(ticket_id, simhash) SELECT id, rexian_simhash(title, content) FROM tickets;
+INSERT INTO ticket_sketch(ticket_id, sketch)
+SELECT id, rexian_sketch(title, content, address) FROM tickets;
 
 -- ---- knowledge base ----
 -- tags: ",tag one,tag two," (commas around each, so instr() finds a whole tag).
