@@ -150,15 +150,15 @@ $(FUZZ)/obj/%.o: src/%.c
 
 $(FUZZ)/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql
 	@mkdir -p $(dir $@)
-	python3 scripts/embed-sql $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+	python3 scripts/embed-sql $(MIGRATIONS) > $@.$$$$.tmp && mv $@.$$$$.tmp $@
 
 $(FUZZ)/obj/gen/migrations.o: $(FUZZ)/gen/migrations.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_OPT) -c -o $@ $<
 
 $(FUZZ)/libsrc.a: $(FUZZ_LIB_OBJS)
-	@rm -f $@
-	ar rcs $@ $^
+	@rm -f $@.$$$$
+	ar rcs $@.$$$$ $^ && mv $@.$$$$ $@
 
 $(FUZZ)/obj/fake_http.o: tests/fuzz/fake_http.c tests/fuzz/fake_http.h
 	@mkdir -p $(dir $@)

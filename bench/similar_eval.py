@@ -144,7 +144,7 @@ def build(srv, token, cat_ids, n_incidents, seed):
         g.rng.shuffle(ways)
         reports = g.rng.choice([1, 2, 2, 3, 3, 4])
         for j in range(reports):
-            phone = first if j and g.rng.random() < PHONE_REUSE else g.phone()
+            phone = first if j == 0 or g.rng.random() < PHONE_REUSE else g.phone()
             tickets.append((g.ticket(cat_ids[cat], ways[j % len(ways)], area, ci, b, phone),
                             incident))
         # near-miss: another matter of the category at the same compound

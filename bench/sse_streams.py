@@ -110,11 +110,21 @@ def wait_quiet():
             return False
 
 
-def wrk_once(url, token, duration):
-    """One wrk run: (p99 ms, req/s)."""
+def cpu_ticks(pid):
+    """User + system CPU time of a process, in clock ticks."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def wrk_once(url, token, duration, pid):
+    """One wrk run: (p99 ms, req/s, server CPU µs per request)."""
     cmd = ["wrk", "-t" + WT, "-c" + WC, "-d" + duration, "--latency", "--timeout", "10s",
            "-H", "Authorization: Bearer " + token, url]
+    c0 = cpu_ticks(pid)
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    c1 = cpu_ticks(pid)
+    done = re.search(r"^\s*(\d+) requests in", out, re.M)
     m = re.search(r"^\s*99%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
     r = re.search(r"^Requests/sec:\s+([\d.]+)", out, re.M)
     if not m or not r:
@@ -123,7 +133,8 @@ def wrk_once(url, token, duration):
     if non2xx:
         raise RuntimeError("wrk saw %s error answers" % non2xx.group(1))
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
-    return float(m.group(1)) * scale, float(r.group(1))
+    per_req = (c1 - c0) * 1e6 / os.sysconf("SC_CLK_TCK") / max(1, int(done.group(1)) if done else 1)
+    return float(m.group(1)) * scale, float(r.group(1)), per_req
 
 
 class Streams:
@@ -210,7 +221,7 @@ def main():
                                                        "password": PASSWORD})["token"]
         number = call(base, "/api/v1/tickets?limit=1", token)["items"][0]["number"]
         url = base + "/api/v1/tickets/" + number
-        wrk_once(url, token, "2s")  # warm-up
+        wrk_once(url, token, "2s", server.pid)  # warm-up
         # Alternate the two cases run by run, so a change in the machine's load
         # (it is shared) falls on both alike; wait for a quiet machine first.
         zero, many, noisy = [], [], 0
@@ -219,7 +230,7 @@ def main():
             noisy += 0 if wait_quiet() else 1
             threads0 = threads_of(server.pid)
             log("run %d: ticket read, 0 streams" % (run + 1))
-            zero.append(wrk_once(url, token, DURATION))
+            zero.append(wrk_once(url, token, DURATION, server.pid))
             log("run %d: opening %d streams" % (run + 1, STREAMS))
             streams = Streams(port, token, STREAMS)
             deadline = time.time() + 30
@@ -230,7 +241,7 @@ def main():
             threads1 = threads_of(server.pid)
             noisy += 0 if wait_quiet() else 1
             log("run %d: ticket read, %d streams" % (run + 1, open_n))
-            many.append(wrk_once(url, token, DURATION))
+            many.append(wrk_once(url, token, DURATION, server.pid))
             if run + 1 < RUNS:
                 streams.close()
                 streams = None
@@ -242,6 +253,8 @@ def main():
         rps_0 = statistics.median(x[1] for x in zero)
         p99_1 = statistics.median(x[0] for x in many)
         rps_1 = statistics.median(x[1] for x in many)
+        cpu_0 = statistics.median(x[2] for x in zero)
+        cpu_1 = statistics.median(x[2] for x in many)
         t = call(base, "/api/v1/tickets", token, {"channel": "phone", "type": "consult",
                                                   "title": "压测事件", "content": "验证推送到达"})
         needle = ('"ticket":"%s"' % t["number"]).encode()
@@ -265,10 +278,10 @@ def main():
         else:
             shutil.rmtree(tmp, ignore_errors=True)
     rows = [
-        "| open streams | ticket read p99 | req/s | server threads |",
-        "|---:|---:|---:|---:|",
-        "| 0 | %.2f ms | %.0f | %d |" % (p99_0, rps_0, threads0),
-        "| %d | %.2f ms | %.0f | %d |" % (open_n, p99_1, rps_1, threads1),
+        "| open streams | ticket read p99 | req/s | server CPU per request | server threads |",
+        "|---:|---:|---:|---:|---:|",
+        "| 0 | %.2f ms | %.0f | %.0f µs | %d |" % (p99_0, rps_0, cpu_0, threads0),
+        "| %d | %.2f ms | %.0f | %.0f µs | %d |" % (open_n, p99_1, rps_1, cpu_1, threads1),
     ]
     runs = "; ".join("%.2f/%.2f ms" % (a[0], b[0]) for a, b in zip(zero, many))
     text = "\n".join(

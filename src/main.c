@@ -283,8 +283,28 @@ static int cmd_user_add(void)
         return rc;
     struct user u;
     struct app_error e;
+    /* The user and its audit row, in one transaction. */
+    struct store_conn *c = store_conn_get(s);
+    if (!c || store_begin(c, true) != STORE_OK) {
+        store_close(s);
+        return die("cannot write to the database%s", NULL);
+    }
     rc = app_user_add(s, opt(O_USERNAME), opt(O_PASSWORD), (unsigned)role, opt(O_UNIT), 0,
                       opt(O_NAME), &u, &e);
+    if (rc == APP_OK) {
+        json_t *d = json_pack("{s:s, s:s, s:s?}", "username", u.username, "role",
+                              role_name(u.role), "unit", opt(O_UNIT));
+        char *detail = d ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+        json_decref(d);
+        rc = app_audit(c, 0, NULL, "user.create", "user", u.id, detail, &e);
+        free(detail);
+        if (rc == APP_OK && store_commit(c) != STORE_OK)
+            rc = app_fail(&e, APP_INTERNAL, NULL, "cannot commit the new user");
+        if (rc != APP_OK)
+            user_release(&u);
+    }
+    if (rc != APP_OK)
+        store_rollback(c);
     if (rc == APP_OK) {
         printf("user %s (%s) added with id %lld\n", u.username, role_name(u.role),
                (long long)u.id);
@@ -307,7 +327,24 @@ static int cmd_apikey_add(void)
         return rc;
     char key[SESSION_TOKEN_LEN + 1];
     struct app_error e;
+    /* The key and its audit row (never the key itself), in one transaction. */
+    struct store_conn *c = store_conn_get(s);
+    if (!c || store_begin(c, true) != STORE_OK) {
+        store_close(s);
+        return die("cannot write to the database%s", NULL);
+    }
     rc = app_apikey_create(s, opt(O_NAME), key, &e);
+    if (rc == APP_OK) {
+        json_t *d = json_pack("{s:s}", "name", opt(O_NAME));
+        char *detail = d ? json_dumps(d, JSON_COMPACT) : NULL;
+        json_decref(d);
+        rc = app_audit(c, 0, NULL, "apikey.create", "api_key", 0, detail, &e);
+        free(detail);
+        if (rc == APP_OK && store_commit(c) != STORE_OK)
+            rc = app_fail(&e, APP_INTERNAL, NULL, "cannot commit the new key");
+    }
+    if (rc != APP_OK)
+        store_rollback(c);
     if (rc == APP_OK)
         printf("%s\n", key);
     else

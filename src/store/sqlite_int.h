@@ -89,5 +89,10 @@ int sq_search_setup(sqlite3 *db);
    all required (any = false) or any of them (any = true), at most max_terms
    distinct words. *out is malloc'd. STORE_INVALID when the text has no word. */
 int sq_fts_query(const char *text, bool any, int max_terms, char **out);
+/* A ticket search ordered by rank or deadline sorts the newest hits only,
+   this many of them (after the other filters); newest-first has no limit. */
+#define SEARCH_WINDOW 500
+/* The snippet column of a ticket search: matches between \x02 and \x03. */
+#define SEARCH_SNIPPET "snippet(tickets_fts, -1, char(2), char(3), '…', 32)"
 
 #endif

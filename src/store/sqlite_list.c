@@ -102,23 +102,36 @@ static sqlite3_stmt *list_stmt(struct store_conn *c, unsigned key)
             sqlite3_clear_bindings(c->list_stmt[i]);
             return c->list_stmt[i];
         }
-    char sql[3072];
+    char sql[4096];
     size_t p = 0;
     int bad = 0;
+    /* A search ordered by rank or deadline sorts the newest SEARCH_WINDOW hits
+       (sqlite_search.c says why): w, then the page p, then the rows. */
+    bool window = (key & LB_FTS) && (key & (LB_SORT_RANK | LB_SORT_DUE));
+    if (window)
+        bad |= add(sql, sizeof sql, &p, "WITH RECURSIVE ");
     if (key & LB_CATEGORY)
         bad |= add(sql, sizeof sql, &p,
-                   "WITH RECURSIVE cat_sub(id) AS (SELECT :cat UNION ALL SELECT k.id FROM "
-                   "categories k JOIN cat_sub ON k.parent_id = cat_sub.id) ");
-    bad |= add(sql, sizeof sql, &p, "SELECT ");
-    bad |= add(sql, sizeof sql, &p,
-               key & LB_SORT_RANK ? "f.rank" : key & LB_SORT_DUE ? DUE_EXPR : "t.created_at");
-    if (key & LB_FTS) /* the snippet is the last column; \x02 \x03 mark the matches */
+                   window ? "cat_sub(id) AS (SELECT :cat UNION ALL SELECT k.id FROM "
+                            "categories k JOIN cat_sub ON k.parent_id = cat_sub.id), "
+                          : "WITH RECURSIVE cat_sub(id) AS (SELECT :cat UNION ALL SELECT k.id FROM "
+                            "categories k JOIN cat_sub ON k.parent_id = cat_sub.id) ");
+    if (window) {
+        bad |= add(sql, sizeof sql, &p, "w AS MATERIALIZED (SELECT t.id AS id, ");
+        bad |= add(sql, sizeof sql, &p, key & LB_SORT_RANK ? "f.rank" : DUE_EXPR);
         bad |= add(sql, sizeof sql, &p,
-                   ", " TICKET_COLS ", snippet(tickets_fts, -1, char(2), char(3), '…', 32) "
-                   "FROM tickets_fts f JOIN tickets t ON t.id = f.rowid "
+                   " AS k FROM tickets_fts f JOIN tickets t ON t.id = f.rowid "
                    "WHERE tickets_fts MATCH :fts");
-    else
+    } else if (key & LB_FTS) { /* newest first: the index's own order */
+        bad |= add(sql, sizeof sql, &p,
+                   "SELECT t.created_at, " TICKET_COLS ", " SEARCH_SNIPPET
+                   " FROM tickets_fts f JOIN tickets t ON t.id = f.rowid "
+                   "WHERE tickets_fts MATCH :fts");
+    } else {
+        bad |= add(sql, sizeof sql, &p, "SELECT ");
+        bad |= add(sql, sizeof sql, &p, key & LB_SORT_DUE ? DUE_EXPR : "t.created_at");
         bad |= add(sql, sizeof sql, &p, ", " TICKET_COLS " FROM tickets t WHERE 1");
+    }
     if (key & LB_STATUS)
         bad |= add(sql, sizeof sql, &p,
                    " AND t.status IN (SELECT value FROM json_each(:statuses))");
@@ -152,15 +165,31 @@ static sqlite3_stmt *list_stmt(struct store_conn *c, unsigned key)
         bad |= add(sql, sizeof sql, &p,
                    " AND t.due_key >= :now AND (:now - t.clock_start) * 100 < "
                    "(t.due_key - t.clock_start) * :warnpct");
-    if (key & LB_CURSOR)
+    if (window) {
         bad |= add(sql, sizeof sql, &p,
-                   key & LB_SORT_RANK  ? " AND (f.rank, t.id) > (:arank, :aid)"
-                   : key & LB_SORT_DUE ? " AND (" DUE_EXPR ", t.id) > (:akey, :aid)"
-                                       : " AND (t.created_at, t.id) < (:akey, :aid)");
-    bad |= add(sql, sizeof sql, &p,
-               key & LB_SORT_RANK  ? " ORDER BY f.rank, t.id LIMIT :limit"
-               : key & LB_SORT_DUE ? " ORDER BY " DUE_EXPR ", t.id LIMIT :limit"
-                                   : " ORDER BY t.created_at DESC, t.id DESC LIMIT :limit");
+                   " ORDER BY f.rowid DESC LIMIT :window), "
+                   "p AS MATERIALIZED (SELECT id, k FROM w WHERE 1");
+        if (key & LB_CURSOR)
+            bad |= add(sql, sizeof sql, &p,
+                       key & LB_SORT_RANK ? " AND (k, id) > (:arank, :aid)"
+                                          : " AND (k, id) > (:akey, :aid)");
+        bad |= add(sql, sizeof sql, &p,
+                   " ORDER BY k, id LIMIT :limit) SELECT p.k, " TICKET_COLS ", " SEARCH_SNIPPET
+                   " FROM p JOIN tickets t ON t.id = p.id JOIN tickets_fts ON "
+                   "tickets_fts.rowid = p.id WHERE tickets_fts MATCH :fts ORDER BY p.k, p.id");
+    } else if (key & LB_FTS) {
+        if (key & LB_CURSOR)
+            bad |= add(sql, sizeof sql, &p, " AND f.rowid < :aid");
+        bad |= add(sql, sizeof sql, &p, " ORDER BY f.rowid DESC LIMIT :limit");
+    } else {
+        if (key & LB_CURSOR)
+            bad |= add(sql, sizeof sql, &p,
+                       key & LB_SORT_DUE ? " AND (" DUE_EXPR ", t.id) > (:akey, :aid)"
+                                         : " AND (t.created_at, t.id) < (:akey, :aid)");
+        bad |= add(sql, sizeof sql, &p,
+                   key & LB_SORT_DUE ? " ORDER BY " DUE_EXPR ", t.id LIMIT :limit"
+                                     : " ORDER BY t.created_at DESC, t.id DESC LIMIT :limit");
+    }
     if (bad)
         return NULL; /* defensive: the fragments always fit */
     sqlite3_stmt *st = NULL;
@@ -276,6 +305,7 @@ int store_ticket_search(struct store_conn *c, const struct ticket_filter *f, str
     bind_name_int(st, ":aid", f->after_id);
     int limit = f->limit < 1 ? 1 : f->limit > 200 ? 200 : f->limit;
     bind_name_int(st, ":limit", limit + 1);
+    bind_name_int(st, ":window", SEARCH_WINDOW);
 
     struct ticket *arr = calloc((size_t)limit, sizeof *arr);
     int64_t *karr = calloc((size_t)limit, sizeof *karr);

@@ -4,6 +4,7 @@
 #include "text/fts5.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "text/segment.h"
 
@@ -73,6 +74,59 @@ static int x_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text, 
     return sqlite_code(text_segment(t->seg, text, (size_t)n_text, TEXT_CJK_CHARS, on_token, &e));
 }
 
+/*
+ * rexian_rank(w0, w1, ...): BM25 term saturation and length normalisation
+ * (k1 = 1.2, b = 0.75) with column weights, but without the inverse
+ * document frequency, which FTS5's bm25() gets by counting every row that
+ * matches each phrase: on a million rows that count costs more than the
+ * whole search. Every phrase of an all-words query is in every hit, so the
+ * frequency would only reweigh the phrases against each other. Negative,
+ * so that ascending order is best first, as with bm25().
+ */
+#define RANK_MAX_CELLS 1024 /* phrases x columns */
+
+static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nv,
+                    sqlite3_value **v)
+{
+    int ncol = api->xColumnCount(fts), nph = api->xPhraseCount(fts), ninst = 0;
+    if (ncol <= 0 || nph <= 0 || (long)ncol * nph > RANK_MAX_CELLS) {
+        sqlite3_result_double(ctx, 0);
+        return;
+    }
+    int tf[RANK_MAX_CELLS];
+    memset(tf, 0, sizeof tf[0] * (size_t)(ncol * nph));
+    int rc = api->xInstCount(fts, &ninst);
+    for (int i = 0; rc == SQLITE_OK && i < ninst; i++) {
+        int ph, col, off;
+        rc = api->xInst(fts, i, &ph, &col, &off);
+        if (rc == SQLITE_OK && ph >= 0 && ph < nph && col >= 0 && col < ncol)
+            tf[ph * ncol + col]++;
+    }
+    sqlite3_int64 rows = 0;
+    if (rc == SQLITE_OK)
+        rc = api->xRowCount(fts, &rows);
+    double score = 0;
+    for (int c = 0; rc == SQLITE_OK && c < ncol; c++) {
+        double w = c < nv ? sqlite3_value_double(v[c]) : 1.0;
+        sqlite3_int64 total = 0;
+        int len = 0;
+        rc = api->xColumnTotalSize(fts, c, &total);
+        if (rc == SQLITE_OK)
+            rc = api->xColumnSize(fts, c, &len);
+        double avg = rows > 0 && total > 0 ? (double)total / (double)rows : 1.0;
+        double norm = 1.2 * (0.25 + 0.75 * (double)len / avg);
+        for (int p = 0; rc == SQLITE_OK && p < nph; p++) {
+            double f = tf[p * ncol + c];
+            if (f > 0)
+                score += w * f * 2.2 / (f + norm);
+        }
+    }
+    if (rc != SQLITE_OK)
+        sqlite3_result_error_code(ctx, rc);
+    else
+        sqlite3_result_double(ctx, -score);
+}
+
 /* The fts5_api of db, through the documented "SELECT fts5(?1)" handshake. */
 static int get_api(sqlite3 *db, fts5_api **api)
 {
@@ -98,5 +152,8 @@ int text_fts5_register(sqlite3 *db)
     if (api->iVersion < 1)
         return SQLITE_ERROR; /* defensive: every fts5_api has xCreateTokenizer */
     static fts5_tokenizer tok = {x_create, x_delete, x_tokenize};
-    return api->xCreateTokenizer(api, TEXT_FTS5_TOKENIZER, NULL, &tok, NULL);
+    rc = api->xCreateTokenizer(api, TEXT_FTS5_TOKENIZER, NULL, &tok, NULL);
+    if (rc == SQLITE_OK)
+        rc = api->xCreateFunction(api, TEXT_FTS5_RANK, NULL, rank_fn, NULL);
+    return rc;
 }

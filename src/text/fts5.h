@@ -17,10 +17,17 @@
 
 /* The tokenizer's name, as used in tokenize='rexian'. */
 #define TEXT_FTS5_TOKENIZER "rexian"
+/*
+ * An auxiliary ranking function, rexian_rank(w0, w1, ...): BM25 without the
+ * document-frequency factor, so that ranking a hit costs only that hit
+ * (fts5.c says why). Lower is better, like bm25().
+ */
+#define TEXT_FTS5_RANK "rexian_rank"
 
 /*
- * Registers the tokenizer on db (every connection that writes or searches
- * an FTS5 table using it must). Returns SQLITE_OK or an SQLite error code.
+ * Registers the tokenizer and rexian_rank() on db (every connection that
+ * writes or searches an FTS5 table using them must). Returns SQLITE_OK or an
+ * SQLite error code.
  * Each tokenizer instance (one per table per connection) owns its ICU break
  * iterator, so the instances of one connection's thread share nothing.
  */

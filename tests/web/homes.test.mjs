@@ -2,7 +2,7 @@
 // connection, the supervisor's boards and dashboard, and the admin screens.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, loginUI, loginFast, stepper, docShot, PASSWORD } from './helpers.mjs';
+import { startServer, launchBrowser, newContext, loginUI, loginFast, stepper, docShot, PASSWORD } from './helpers.mjs';
 
 let srv;
 let browser;
@@ -45,6 +45,22 @@ test('every role logs in to its own home', async (t) => {
     }
     await s.ctx.close();
   }
+});
+
+test('a ticket link opened while logged out shows the ticket after logging in', async (t) => {
+  const some = (await srv.api('agent1', 'GET', '/tickets?status=processing&limit=1')).items[0];
+  const ctx = await newContext(browser);
+  const page = await ctx.newPage();
+  const step = stepper(t, { agent: page }, 'return-to');
+  await step('log in from the link', async () => {
+    await page.goto(`${srv.base}/t/${some.number}`);
+    await page.locator('#login-username').fill('agent1');
+    await page.locator('#login-password').fill(PASSWORD);
+    await page.locator('#login-password').press('Enter');
+    await page.locator(`.ticket-page[data-number="${some.number}"]`).waitFor();
+    assert.equal(new URL(page.url()).pathname, `/t/${some.number}`);
+  });
+  await ctx.close();
 });
 
 test('English switch, kept across reloads', async (t) => {

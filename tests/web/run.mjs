@@ -32,6 +32,11 @@ if (!fs.existsSync(path.join(REPO, 'node_modules', 'playwright-core'))) fail('no
 if (!fs.existsSync(path.join(REPO, 'web', 'vendor', 'preact.mjs'))) fail('web/vendor is missing; run make web');
 if (!fs.existsSync(bin)) fail(`no rexian binary at ${bin}`);
 
+// Screenshots left by an earlier run's failures would only mislead.
+const artifacts = path.join(HERE, 'artifacts');
+fs.mkdirSync(artifacts, { recursive: true });
+for (const f of fs.readdirSync(artifacts)) if (f.endsWith('.png')) fs.rmSync(path.join(artifacts, f));
+
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'rexian-webrun-'));
 const cleanup = () => { if (!process.env.REXIAN_WEB_KEEP) fs.rmSync(work, { recursive: true, force: true }); };
 

@@ -2,7 +2,8 @@
 // server has it (EventSource reconnects by itself and resumes with
 // Last-Event-ID); when the stream is missing or down, polls lightly instead.
 // Views subscribe with onLive(fn) and reload what they show; fn gets
-// {kind: 'event'|'poll', type, data}.
+// {kind: 'event', types, tickets} (the event names and ticket numbers of a
+// burst) or {kind: 'poll'}.
 
 const subs = new Set();
 const statusSubs = new Set();
@@ -42,11 +43,24 @@ const NAMES = [
   'merge', 'urge', 'comment', 'sla_warning', 'sla_overdue', 'deadline_recomputed',
 ];
 
+// Events are coalesced: a burst (a batch dispatch, the timer loop's cards)
+// reaches the views as one notice naming every ticket in it.
+const COALESCE_MS = 250;
+let pending = null;
+
 function onEvent(e) {
   let data = null;
-  try { data = e.data ? JSON.parse(e.data) : null; } catch { data = e.data; }
-  if (e.type === 'heartbeat' || e.type === 'ping') return;
-  emit({ kind: 'event', type: e.type, data });
+  try { data = e.data ? JSON.parse(e.data) : null; } catch { data = null; }
+  if (!pending) {
+    pending = { tickets: new Set(), types: new Set() };
+    setTimeout(() => {
+      const p = pending;
+      pending = null;
+      emit({ kind: 'event', type: [...p.types][0], types: [...p.types], tickets: [...p.tickets], data: null });
+    }, COALESCE_MS);
+  }
+  pending.types.add(e.type);
+  if (data && data.ticket) pending.tickets.add(String(data.ticket));
 }
 
 // Without the stream: poll every pollMs. With it: a slow safety poll, for

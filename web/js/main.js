@@ -91,10 +91,14 @@ function App() {
   const [, setLangTick] = useState(0);
   const [flash, setFlash] = useState(null);
   const mainRef = useRef(null);
+  // Where to go back to after logging in again (a session that ran out, or
+  // a bookmarked ticket opened while logged out).
+  const returnTo = useRef(location.pathname === '/' || location.pathname === '/login' ? null : location.pathname + location.search);
 
   useEffect(() => {
     get('/auth/me', { quiet401: true }).then((d) => setUser(d.user), () => setUser(null));
     return onUnauthenticated(() => {
+      returnTo.current = location.pathname === '/login' ? returnTo.current : location.pathname + location.search;
       setFlash(t('session_over'));
       setUser(null);
     });
@@ -117,7 +121,10 @@ function App() {
       Promise.all([has('calendar'), has('slaRules'), has('apiKeys')]).then(([calendar, slaRules, apiKeys]) =>
         setExtra({ calendar, slaRules, apiKeys }));
     }
-    if (route.path === '/' || route.path === '/login') navigate(HOME[user.role] || '/tickets', { replace: true });
+    const back = returnTo.current;
+    const mayGo = back && (back.startsWith('/t/') || navFor(user.role, { calendar: 1, slaRules: 1, apiKeys: 1 }).some(([h]) => back.split('?')[0] === h));
+    if (route.path === '/' || route.path === '/login') navigate(mayGo ? back : HOME[user.role] || '/tickets', { replace: true });
+    returnTo.current = null;
     return () => window.removeEventListener('rexian:ref', onRef);
   }, [user]);
 

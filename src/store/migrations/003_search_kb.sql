@@ -12,8 +12,9 @@
 CREATE VIRTUAL TABLE tickets_fts USING fts5(
     title, content, address, reply,
     content='tickets', content_rowid='id', tokenize='rexian');
--- BM25 weights per column: a word in the title counts most.
-INSERT INTO tickets_fts(tickets_fts, rank) VALUES ('rank', 'bm25(4.0, 1.0, 1.5, 0.7)');
+-- Rank: BM25 without the document-frequency count (rexian_rank, src/text/
+-- fts5.c), with weights per column: a word in the title counts most.
+INSERT INTO tickets_fts(tickets_fts, rank) VALUES ('rank', 'rexian_rank(4.0, 1.0, 1.5, 0.7)');
 
 CREATE TRIGGER tickets_fts_insert AFTER INSERT ON tickets BEGIN
     INSERT INTO tickets_fts(rowid, title, content, address, reply)

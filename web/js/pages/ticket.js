@@ -26,7 +26,11 @@ export function TicketPage({ number, ref_ }) {
   }, [number]);
 
   useEffect(() => { setTk(null); setEvents(null); setNotice(null); load(); }, [number]);
-  useEffect(() => onLive(() => load()), [number]);
+  // Reload on news of this ticket (or on a poll: the stream does not tell
+  // everyone everything).
+  useEffect(() => onLive((m) => {
+    if (m.kind !== 'event' || !m.tickets || m.tickets.length === 0 || m.tickets.includes(number)) load();
+  }), [number]);
 
   if (err && err.status === 404) {
     return html`<section class="card"><h1>${t('ticket_not_found')}</h1><p class="mono">${number}</p></section>`;

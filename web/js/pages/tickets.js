@@ -62,10 +62,10 @@ export function TicketsPage({ user, ref_, route }) {
         <input id="flt-to" type="date" value=${draft.to} onInput=${(e) => set('to', e.currentTarget.value)} /></div>
       ${center ? html`<div class="field"><label for="flt-phone">${t('f_phone')}</label>
         <input id="flt-phone" type="tel" value=${draft.phone} onInput=${(e) => set('phone', e.currentTarget.value.trim())} /></div>` : null}
-      <div class="field"><label for="flt-sort">${t('f_due')}</label>
+      <div class="field"><label for="flt-sort">${t('sort')}</label>
         <select id="flt-sort" value=${draft.sort} onChange=${(e) => set('sort', e.currentTarget.value)}>
-          <option value="newest">${t('f_created')} ↓</option>
-          <option value="due">${t('f_due')} ↑</option>
+          <option value="newest">${t('sort_newest')}</option>
+          <option value="due">${t('sort_due')}</option>
         </select></div>
       <div class="form-buttons"><button type="submit" class="primary">${t('refresh')}</button></div>
     </form>
