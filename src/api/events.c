@@ -341,10 +341,15 @@ void h_events(struct request *r)
         return;
     }
     struct store_conn *c = store_conn_get(api_store(r));
-    if (given > 0 && (!c || store_event_last_id(c, &cursor) != STORE_OK)) {
+    int64_t head = 0;
+    if (!c || store_event_last_id(c, &head) != STORE_OK) {
         reply_error(r, 500, "internal", "internal error", NULL);
         return;
     }
+    /* No resume point: live from now. One past the newest event (a restored
+       backup, another server's id): from now, too, rather than silence. */
+    if (given > 0 || cursor > head)
+        cursor = head;
     struct sub *sub = calloc(1, sizeof *sub);
     if (!sub || !(sub->token = strdup(token)) ||
         (a.unit_path && !(sub->unit_path = strdup(a.unit_path)))) {

@@ -92,7 +92,9 @@ int sq_fts_query(const char *text, bool any, int max_terms, char **out);
 /* A ticket search ordered by rank or deadline sorts the newest hits only,
    this many of them (after the other filters); newest-first has no limit. */
 #define SEARCH_WINDOW 500
-/* The snippet column of a ticket search: matches between \x02 and \x03. */
-#define SEARCH_SNIPPET "snippet(tickets_fts, -1, char(2), char(3), '…', 32)"
+/* The best passage of texts[0..n) (by preference) for search text q, matches
+   between \x02 and \x03 (text/snippet.h); *out malloc'd or NULL. */
+#define SNIPPET_CHARS 60
+int sq_snippet(const char *q, const char *const *texts, size_t n, char **out);
 
 #endif

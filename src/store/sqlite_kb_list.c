@@ -26,7 +26,6 @@ int sq_kb_read(sqlite3_stmt *st, int first, struct kb_article *a);
     " AND (:ineffect = 0 OR (a.state = 'published' AND (a.effective_from IS NULL OR "           \
     "a.effective_from <= :now) AND (a.expires_at IS NULL OR a.expires_at > :now)))"
 
-#define SNIPPET "snippet(kb_fts, -1, char(2), char(3), '…', 32)"
 
 static void bind_i(sqlite3_stmt *st, const char *name, int64_t v, bool null_if_zero)
 {
@@ -47,15 +46,15 @@ static void bind_t(sqlite3_stmt *st, const char *name, const char *v)
 }
 
 /*
- * Steps st, reading up to `limit` articles (and a snippet from the last
- * column when `snips` is set); *more if a row is left over.
+ * Steps st, reading up to `limit` articles (and, when q is set, each one's
+ * snippet for q); *more if a row is left over.
  */
-static int collect(struct store_conn *c, sqlite3_stmt *st, int limit, bool snips,
+static int collect(struct store_conn *c, sqlite3_stmt *st, int limit, const char *q,
                    struct kb_article **out, char ***snippets, size_t *n, bool *more)
 {
     struct kb_article *arr = calloc((size_t)limit, sizeof *arr);
-    char **sarr = snips ? calloc((size_t)limit, sizeof *sarr) : NULL;
-    if (!arr || (snips && !sarr)) {
+    char **sarr = q ? calloc((size_t)limit, sizeof *sarr) : NULL;
+    if (!arr || (q && !sarr)) {
         free(arr);
         free(sarr);
         sqlite3_reset(st);
@@ -75,11 +74,9 @@ static int collect(struct store_conn *c, sqlite3_stmt *st, int limit, bool snips
         if (rc != STORE_OK)
             break;
         if (sarr) {
-            int oom = 0;
-            sarr[len] = sq_col_text(st, sqlite3_column_count(st) - 1, &oom);
-            if (oom) {
+            const char *texts[] = {arr[len].body, arr[len].title};
+            if ((rc = sq_snippet(q, texts, 2, &sarr[len])) != STORE_OK) {
                 len++;
-                rc = STORE_NOMEM;
                 break;
             }
         }
@@ -112,7 +109,7 @@ int store_kb_list(struct store_conn *c, const struct kb_filter *f, struct kb_art
         if (rc != STORE_OK)
             return rc;
         st = sq_stmt(c, Q_KB_SEARCH,
-                     "SELECT " KB_COLS ", " SNIPPET " FROM kb_fts f JOIN kb_articles a ON "
+                     "SELECT " KB_COLS " FROM kb_fts f JOIN kb_articles a ON "
                      "a.id = f.rowid WHERE kb_fts MATCH :fts" KB_FILTERS
                      " ORDER BY f.rank, a.id LIMIT :limit");
     } else {
@@ -139,7 +136,7 @@ int store_kb_list(struct store_conn *c, const struct kb_filter *f, struct kb_art
     bind_i(st, ":now", f->now, false);
     bind_i(st, ":before", f->before_id, true);
     bind_i(st, ":limit", limit + 1, false);
-    return collect(c, st, limit, f->q != NULL, out, snippets, n, more);
+    return collect(c, st, limit, f->q, out, snippets, n, more);
 }
 
 int store_kb_suggest(struct store_conn *c, const char *text, int64_t now, int limit,
@@ -156,7 +153,7 @@ int store_kb_suggest(struct store_conn *c, const char *text, int64_t now, int li
         return rc;
     sqlite3_stmt *st = sq_stmt(
         c, Q_KB_SUGGEST,
-        "SELECT " KB_COLS ", " SNIPPET " FROM kb_fts f JOIN kb_articles a ON a.id = f.rowid "
+        "SELECT " KB_COLS " FROM kb_fts f JOIN kb_articles a ON a.id = f.rowid "
         "WHERE kb_fts MATCH ?1 AND a.state = 'published' AND (a.effective_from IS NULL OR "
         "a.effective_from <= ?2) AND (a.expires_at IS NULL OR a.expires_at > ?2) "
         "ORDER BY f.rank LIMIT ?3");
@@ -169,5 +166,5 @@ int store_kb_suggest(struct store_conn *c, const char *text, int64_t now, int li
     sqlite3_bind_text(st, 1, fts, -1, free);
     sqlite3_bind_int64(st, 2, now);
     sqlite3_bind_int(st, 3, limit);
-    return collect(c, st, limit, true, out, snippets, n, NULL);
+    return collect(c, st, limit, text, out, snippets, n, NULL);
 }

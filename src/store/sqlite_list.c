@@ -120,12 +120,12 @@ static sqlite3_stmt *list_stmt(struct store_conn *c, unsigned key)
         bad |= add(sql, sizeof sql, &p, "w AS MATERIALIZED (SELECT t.id AS id, ");
         bad |= add(sql, sizeof sql, &p, key & LB_SORT_RANK ? "f.rank" : DUE_EXPR);
         bad |= add(sql, sizeof sql, &p,
-                   " AS k FROM tickets_fts f JOIN tickets t ON t.id = f.rowid "
+                   " AS k FROM tickets_fts f CROSS JOIN tickets t ON t.id = f.rowid "
                    "WHERE tickets_fts MATCH :fts");
     } else if (key & LB_FTS) { /* newest first: the index's own order */
         bad |= add(sql, sizeof sql, &p,
-                   "SELECT t.created_at, " TICKET_COLS ", " SEARCH_SNIPPET
-                   " FROM tickets_fts f JOIN tickets t ON t.id = f.rowid "
+                   "SELECT t.created_at, " TICKET_COLS
+                   " FROM tickets_fts f CROSS JOIN tickets t ON t.id = f.rowid "
                    "WHERE tickets_fts MATCH :fts");
     } else {
         bad |= add(sql, sizeof sql, &p, "SELECT ");
@@ -174,9 +174,8 @@ static sqlite3_stmt *list_stmt(struct store_conn *c, unsigned key)
                        key & LB_SORT_RANK ? " AND (k, id) > (:arank, :aid)"
                                           : " AND (k, id) > (:akey, :aid)");
         bad |= add(sql, sizeof sql, &p,
-                   " ORDER BY k, id LIMIT :limit) SELECT p.k, " TICKET_COLS ", " SEARCH_SNIPPET
-                   " FROM p JOIN tickets t ON t.id = p.id JOIN tickets_fts ON "
-                   "tickets_fts.rowid = p.id WHERE tickets_fts MATCH :fts ORDER BY p.k, p.id");
+                   " ORDER BY k, id LIMIT :limit) SELECT p.k, " TICKET_COLS
+                   " FROM p JOIN tickets t ON t.id = p.id ORDER BY p.k, p.id");
     } else if (key & LB_FTS) {
         if (key & LB_CURSOR)
             bad |= add(sql, sizeof sql, &p, " AND f.rowid < :aid");
@@ -329,9 +328,9 @@ int store_ticket_search(struct store_conn *c, const struct ticket_filter *f, str
         /* The ticket columns follow the sort key, in TICKET_COLS order. */
         rc = sq_read_ticket_row(st, &arr[len]);
         if (sarr && rc == STORE_OK) {
-            int oom = 0;
-            sarr[len] = sq_col_text(st, sqlite3_column_count(st) - 1, &oom);
-            rc = oom ? STORE_NOMEM : STORE_OK;
+            const struct ticket *t = &arr[len];
+            const char *texts[] = {t->content, t->title, t->reply, t->address};
+            rc = sq_snippet(f->q, texts, 4, &sarr[len]);
         }
         len++;
         if (rc != STORE_OK)

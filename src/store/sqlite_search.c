@@ -16,6 +16,7 @@
 #include "store/sqlite_int.h"
 #include "text/fts5.h"
 #include "text/segment.h"
+#include "text/snippet.h"
 
 /* rexian_sketch(title, content, address): the ticket's text sketch as a BLOB (core/dedup.h). */
 static void fn_sketch(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -147,4 +148,21 @@ int sq_fts_query(const char *text, bool any, int max_terms, char **out)
     expr[pos] = '\0';
     *out = expr;
     return STORE_OK;
+}
+
+/* ---- snippets ---- */
+
+int sq_snippet(const char *q, const char *const *texts, size_t n, char **out)
+{
+    *out = NULL;
+    struct text_seg *seg = text_seg_thread();
+    struct text_query *tq = NULL;
+    if (!seg)
+        return STORE_NOMEM;
+    size_t len = strlen(q);
+    int rc = text_query_new(seg, q, len > QUERY_MAX_BYTES ? QUERY_MAX_BYTES : len, 32, &tq);
+    if (rc == TEXT_OK)
+        rc = text_snippet(seg, tq, texts, n, SNIPPET_CHARS, out);
+    text_query_free(tq);
+    return rc == TEXT_OK ? STORE_OK : rc == TEXT_NOMEM ? STORE_NOMEM : STORE_ERROR;
 }

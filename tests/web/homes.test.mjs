@@ -222,6 +222,24 @@ test('the admin: units, users, API keys, calendar, deadline rules', async (t) =>
     await page.locator('#user-password-err').waitFor();
     assert.equal(await page.locator('#user-password').getAttribute('aria-invalid'), 'true');
   });
+  await step("a category's Open311 question is added", async () => {
+    await page.getByRole('link', { name: '分类' }).click();
+    const cat = (await srv.api('admin', 'GET', '/categories')).items.find((c) => c.name === '路灯照明');
+    await page.locator(`tr[data-id="${cat.id}"] button`).click();
+    await page.getByRole('heading', { name: '“路灯照明”的 Open311 附加问题' }).waitFor();
+    await page.getByRole('button', { name: '添加问题' }).click();
+    await page.locator('#attr-0-code').fill('POLE');
+    await page.locator('#attr-0-type').selectOption('singlevaluelist');
+    await page.locator('#attr-0-desc').fill('路灯杆上的编号是否清楚？');
+    await page.locator('#attr-0-values').fill('yes=清楚\nno=看不清');
+    await page.locator('section', { hasText: 'Open311 附加问题' }).getByRole('button', { name: '保存' }).click();
+    await page.locator('section', { hasText: 'Open311 附加问题' }).locator('.notice-ok').waitFor();
+    const a = (await srv.api('admin', 'GET', `/categories/${cat.id}/attributes`)).attributes;
+    assert.equal(a.length, 1);
+    assert.equal(a[0].code, 'POLE');
+    assert.deepEqual(a[0].values.map((v) => v.key), ['yes', 'no']);
+  });
+
   await step('an API key is shown once, then revoked', async () => {
     await page.getByRole('link', { name: 'API 密钥' }).click();
     await page.getByLabel('名称').fill('PBX 网关');
@@ -254,7 +272,7 @@ test('the admin: units, users, API keys, calendar, deadline rules', async (t) =>
     await page.locator('#sla-reply-amount').fill('3');
     await page.getByRole('button', { name: '保存' }).click();
     await page.locator('.notice-ok', { hasText: '已保存' }).waitFor();
-    assert.match(await page.locator(`tr[data-id="${consult.id}"]`).innerText(), /3 个工作日/);
+    await page.locator(`tr[data-id="${consult.id}"]`, { hasText: '3 个工作日' }).waitFor();
     assert.equal((await srv.api('admin', 'GET', `/sla-rules/${consult.id}`)).reply.amount, 3);
     assert.deepEqual(s.problems, []);
   });
