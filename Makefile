@@ -5,7 +5,7 @@
 #   make bench    load benchmarks (results go to docs/PERFORMANCE.md)
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium icu-uc icu-i18n
+PKGS    := libmicrohttpd jansson sqlite3 libsodium icu-uc icu-i18n libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -26,6 +26,17 @@ SRCS     := $(sort $(wildcard src/*/*.c))
 OBJS     := $(SRCS:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o
 MAIN_OBJ := $(BUILD)/obj/main.o
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
+
+# The store's backend dispatch (scripts/gen-store-dispatch): store.h's backend
+# functions compile as sqlite_store_* and pg_store_*, and the generated
+# store_dispatch.c defines store_* over both. STORE_PG=strict fails the build
+# when a function or migration lacks its PostgreSQL version; STORE_PG=partial
+# builds stubs instead (while porting).
+STORE_PG ?= strict
+PG_SRCS  := $(sort $(wildcard src/store/pg*.c))
+PG_MIGRATIONS := $(sort $(wildcard src/store/migrations/pg/*.sql))
+GEN_STORE := $(BUILD)/gen/store.stamp
+OBJS     += $(BUILD)/obj/gen/store_dispatch.o $(BUILD)/obj/gen/pg_migrations.o
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -54,6 +65,31 @@ $(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql
 $(BUILD)/obj/gen/migrations.o: $(BUILD)/gen/migrations.c
 	@mkdir -p $(dir $@)
 	$(CC) $(COMMON) $(OPT) -c -o $@ $<
+
+$(GEN_STORE): src/store/store.h scripts/gen-store-dispatch $(PG_SRCS)
+	@mkdir -p $(dir $@)
+	python3 scripts/gen-store-dispatch $(if $(filter partial,$(STORE_PG)),--allow-missing) \
+	    src/store/store.h $(BUILD)/gen --pg $(PG_SRCS)
+	@touch $@
+
+$(BUILD)/gen/store_dispatch.c: $(GEN_STORE) ;
+
+$(BUILD)/obj/gen/store_dispatch.o: $(BUILD)/gen/store_dispatch.c
+	@mkdir -p $(dir $@)
+	$(CC) $(COMMON) $(OPT) -c -o $@ $<
+
+$(BUILD)/gen/pg_migrations.c: $(PG_MIGRATIONS) $(MIGRATIONS) scripts/embed-sql
+	@mkdir -p $(dir $@)
+	python3 scripts/embed-sql --array pg_migrations \
+	    $(if $(filter partial,$(STORE_PG)),,--same-as $(MIGRATIONS) --) $(PG_MIGRATIONS) > $@.tmp
+	@mv $@.tmp $@
+
+$(BUILD)/obj/gen/pg_migrations.o: $(BUILD)/gen/pg_migrations.c
+	@mkdir -p $(dir $@)
+	$(CC) $(COMMON) $(OPT) -c -o $@ $<
+
+# Every object may include the generated store headers.
+$(OBJS) $(MAIN_OBJ): | $(GEN_STORE)
 
 $(BUILD)/tests/%: tests/unit/%.c $(OBJS)
 	@mkdir -p $(dir $@)

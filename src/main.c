@@ -34,7 +34,7 @@ enum opt_id {
     O_LOGIN_WINDOW, O_JURISDICTION, O_O311_CONTACT, O_O311_KEY_RATE, O_O311_IP_RATE,
     O_PUBLIC_SUBMIT_RATE, O_PUBLIC_LOOKUP_RATE,
     O_DATA_DIR, O_WORKING_HOURS, O_SLA_WARNING, O_SLA_INTERVAL, O_SSE_HEARTBEAT,
-    O_SIMILAR_DISTANCE, O__COUNT
+    O_SIMILAR_DISTANCE, O_DB_POOL, O__COUNT
 };
 static const struct {
     const char *name;
@@ -77,6 +77,7 @@ static const struct {
     [O_SLA_WARNING] = {"sla-warning", "REXIAN_SLA_WARNING", "80"},
     [O_SLA_INTERVAL] = {"sla-interval", "REXIAN_SLA_INTERVAL", "60"},
     [O_SSE_HEARTBEAT] = {"sse-heartbeat", "REXIAN_SSE_HEARTBEAT", "15"},
+    [O_DB_POOL] = {"db-pool", "REXIAN_DB_POOL", "0"},
     [O_SIMILAR_DISTANCE] = {"similar-distance", "REXIAN_SIMILAR_DISTANCE", "300"},
 };
 
@@ -98,6 +99,7 @@ static void usage(FILE *f)
           "             [--open311-ip-rate N] [--public-submit-rate N] [--public-lookup-rate N]\n"
           "             [--data-dir DIR] [--working-hours 08:30-12:00,13:30-17:30]\n"
           "             [--sla-warning PERCENT] [--sla-interval SECONDS] [--sse-heartbeat SECONDS]\n"
+          "             [--db-pool N]  (PostgreSQL connections; --db postgres://...)\n"
           "  migrate    --db PATH\n"
           "             [--similar-distance METRES]\n"
           "  demo       --db PATH [--tickets N] [--seed N]\n"
@@ -247,6 +249,10 @@ static int open_store(struct store **s, bool migrate)
     const char *db = opt(O_DB);
     if (!db)
         return die("no database: give --db PATH or set REXIAN_DB%s", NULL);
+    long long pool;
+    if (num_opt(O_DB_POOL, 0, 1000, &pool))
+        return 2;
+    store_set_pool_size((unsigned)pool); /* PostgreSQL only; 0 = the default */
     char err[512];
     if (store_open(db, migrate, s, err, sizeof err) != STORE_OK)
         return die("%s", err);
@@ -628,11 +634,14 @@ static int cmd_serve(void)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     /* The live feed, woken by every commit of ticket events. */
     api.feed = feed_start(s, (unsigned)heartbeat);
-    if (api.feed)
+    if (api.feed) {
         app_set_event_hook(feed_wake, api.feed);
+        store_on_remote_events(s, feed_wake, api.feed); /* other instances' commits */
+    }
     struct server *srv = server_start(&cfg, &api, api_dispatch);
     if (!srv) {
         app_set_event_hook(NULL, NULL);
+        store_on_remote_events(s, NULL, NULL);
         feed_free(api.feed);
         throttle_free(api.throttle);
         open311_ctx_release(&o311);
@@ -657,6 +666,7 @@ static int cmd_serve(void)
     feed_stop(api.feed);
     server_stop(srv, 10000);
     app_set_event_hook(NULL, NULL);
+    store_on_remote_events(s, NULL, NULL);
     feed_free(api.feed);
     throttle_free(api.throttle);
     open311_ctx_release(&o311);

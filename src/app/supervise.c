@@ -187,9 +187,11 @@ static void *timer_main(void *arg)
     pthread_mutex_lock(&t->lock);
     while (!t->stop) {
         pthread_mutex_unlock(&t->lock);
-        struct sla_scan_stats st;
+        struct sla_scan_stats st = {0};
         app_calendar_refresh(t->store);
-        if (app_sla_scan(t->store, time_now_ms(), &st) != STORE_OK)
+        /* Several instances on one PostgreSQL: only the lock holder scans. */
+        bool lead = store_timer_lead(t->store);
+        if (lead && app_sla_scan(t->store, time_now_ms(), &st) != STORE_OK)
             fprintf(stderr, "{\"level\":\"error\",\"msg\":\"sla scan failed\"}\n");
         else if (st.warnings || st.overdue)
             fprintf(stderr,

@@ -6,8 +6,13 @@
 #ifndef REXIAN_STORE_SQLITE_INT_H
 #define REXIAN_STORE_SQLITE_INT_H
 
+/* First: the backend functions of store.h compile as sqlite_store_* (the
+   generated dispatch layer defines the real store_*). */
+#include "store_rename.h"
+
 #include <sqlite3.h>
 
+#include "store/backend.h"
 #include "store/store.h"
 
 /* Every statement the backend runs, prepared once per connection. */
@@ -39,6 +44,7 @@ enum stmt_id {
 };
 
 struct store_conn {
+    struct store_base base; /* first: STORE_BACKEND_SQLITE */
     sqlite3 *db;
     sqlite3_stmt *stmt[Q__COUNT];
     int depth;            /* 1 inside a transaction */

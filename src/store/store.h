@@ -48,6 +48,13 @@ struct store_conn;
  * returns non-zero and writes a message into err.
  */
 int store_open(const char *url, bool migrate, struct store **out, char *err, size_t errlen);
+/*
+ * PostgreSQL (`url` postgres://...): how many connections the store may hold
+ * open, set before store_open; 0 = REXIAN_DB_POOL, else two per CPU (at
+ * least 4). Any number of threads share them, one transaction at a time
+ * each. SQLite ignores it.
+ */
+void store_set_pool_size(unsigned n);
 /* Closes every connection. No thread may use the store afterwards. */
 void store_close(struct store *s);
 /* Applies pending migrations; *applied (may be NULL) gets how many ran. */
@@ -76,6 +83,21 @@ void store_rollback(struct store_conn *c);
 int store_set_bulk(struct store_conn *c, bool on);
 /* Cheap round trip for health checks. */
 int store_ping(struct store_conn *c);
+
+/*
+ * Several instances on one database (PostgreSQL). fn(arg) is called, from a
+ * thread of the store's, whenever another process commits ticket events
+ * (LISTEN/NOTIFY), so the live feed need not wait for its next poll;
+ * fn = NULL stops the calls (and returns once none is running). SQLite:
+ * nothing to do, the feed's poll sees other processes' writes.
+ */
+void store_on_remote_events(struct store *s, void (*fn)(void *arg), void *arg);
+/*
+ * Whether this process should run the timer loop now: exactly one instance
+ * on a PostgreSQL database gets true (an advisory lock held by a connection
+ * of its own), and another takes over after the holder dies. SQLite: true.
+ */
+bool store_timer_lead(struct store *s);
 
 /* ---- units ---- */
 /* Inserts u (id, path, created_at/updated_at are set by the store). */

@@ -2,13 +2,16 @@
  * fts5.h - the "rexian" tokenizer for SQLite FTS5 (version-1 tokenizer API,
  * SQLite 3.40), built on text_segment().
  *
- * Documents and queries are tokenized alike: NFKC + case folding, ICU word
- * breaks, Latin words and numbers whole, and every CJK character a token of
- * its own at its own position. A CJK word of the query therefore matches as
- * the phrase of its characters, whatever way the dictionary happened to cut
- * the same characters in the document ("加装" in "加装电梯" and in
- * "小区加装电梯" are cut differently by ICU). Offsets are those of the
- * original text, so highlight() and snippet() mark what was written.
+ * Documents and queries are normalised and cut alike: NFKC + case folding,
+ * ICU word breaks, Latin words and numbers whole. CJK text is indexed by
+ * character, each at its own position, with the pair it starts beside it;
+ * a query word of several CJK characters is the phrase of its pairs. A
+ * word of the query therefore matches where its characters stand in a row,
+ * whatever way the dictionary happened to cut the same characters in the
+ * document ("加装" in "加装电梯" and in "小区加装电梯" are cut differently by
+ * ICU), and long posting lists of single characters are not walked for
+ * words of two or more (fts5.c). Offsets are those of the original text,
+ * so highlight() marks what was written.
  */
 #ifndef REXIAN_TEXT_FTS5_H
 #define REXIAN_TEXT_FTS5_H

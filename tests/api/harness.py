@@ -117,6 +117,68 @@ class ServerError(Exception):
     pass
 
 
+# tests/run-all's pg suite sets REXIAN_TEST_DB_URL_BASE (postgres://user@host:port):
+# every Server then gets a new PostgreSQL database instead of a SQLite file.
+PG_URL_BASE = os.environ.get("REXIAN_TEST_DB_URL_BASE", "").rstrip("/")
+_pg_count = [0]
+
+
+def _psql(sql):
+    subprocess.run(["psql", "-qX", "-v", "ON_ERROR_STOP=1", PG_URL_BASE + "/postgres", "-c", sql],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60)
+
+
+def fresh_database(tmpdir):
+    """A new, empty database: a SQLite file in tmpdir, or a PostgreSQL URL."""
+    if not PG_URL_BASE:
+        return os.path.join(tmpdir, "rexian.db")
+    _pg_count[0] += 1
+    name = "rx_%d_%d" % (os.getpid(), _pg_count[0])
+    _psql('CREATE DATABASE "%s"' % name)
+    return PG_URL_BASE + "/" + name
+
+
+class _SqliteLock:
+    def __init__(self, path):
+        import sqlite3
+        self.db = sqlite3.connect(path, timeout=1, isolation_level=None)
+        self.db.execute("BEGIN EXCLUSIVE")
+
+    def release(self):
+        self.db.execute("ROLLBACK")
+        self.db.close()
+
+
+class _PgLock:
+    """A psql session holding units in EXCLUSIVE mode (writes wait, reads go on)."""
+
+    def __init__(self, url):
+        self.p = subprocess.Popen(["psql", "-qX", "-v", "ON_ERROR_STOP=1", url],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL)
+        self.p.stdin.write(b"BEGIN;\nLOCK TABLE units IN EXCLUSIVE MODE;\n\\echo locked\n")
+        self.p.stdin.flush()
+        self.p.stdout.readline()
+
+    def release(self):
+        self.p.stdin.write(b"ROLLBACK;\n")
+        self.p.stdin.close()
+        self.p.wait(30)
+
+
+def hold_write_lock(db):
+    """Another process holding the database's write lock until .release()."""
+    return _PgLock(db) if db.startswith("postgres") else _SqliteLock(db)
+
+
+def drop_database(db):
+    if PG_URL_BASE and db.startswith(PG_URL_BASE + "/"):
+        try:
+            _psql('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % db[len(PG_URL_BASE) + 1:])
+        except (subprocess.SubprocessError, OSError):
+            pass
+
+
 class Response(tuple):
     """(status, headers, body) that also answers .status/.headers/.body/.raw."""
 
@@ -150,7 +212,7 @@ class Server:
         if not os.path.exists(self.bin):
             raise ServerError("no rexian binary at %s (set REXIAN_BIN)" % self.bin)
         self.dir = tempfile.mkdtemp(prefix="rexian-api-")
-        self.db = db_path or os.path.join(self.dir, "rexian.db")
+        self.db = db_path or fresh_database(self.dir)
         self.flags = flags
         self.use_env = use_env
         self.proc = None
@@ -305,6 +367,7 @@ class Server:
             sys.stderr.write("kept %s\n" % self.dir)
         else:
             shutil.rmtree(self.dir, ignore_errors=True)
+        drop_database(self.db)
 
     def sanitizer_reports(self):
         """Lines of every stderr file that look like a sanitizer report."""

@@ -213,6 +213,10 @@ class EventsTest(ServerTestCase):
         s2 = self.stream("h_s1", query="?last_event_id=" + last_id)
         got2 = s2.events_until(lambda e: e["json"]["ticket"] == missed[2])
         self.assertEqual([e["id"] for e in got2], [e["id"] for e in got])
+        # An id from the future (a restored backup): live from now, not silence.
+        s3 = self.stream("h_s1", last_event_id=10 ** 15)
+        later = self.dispatch_to("S1")
+        s3.events_until(lambda e: e["json"]["ticket"] == later["number"])
 
     def test_roles_hear_their_work(self):
         agent = self.stream("agent1")

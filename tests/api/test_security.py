@@ -15,6 +15,7 @@ import time
 import unittest
 
 from harness import ADMIN_PASSWORD, PASSWORD, REPO, Server, ServerTestCase, ticket_body
+from harness import PG_URL_BASE  # the pg suite skips what edits the SQLite file itself
 
 REPORTER = "王举报人"
 REPORTER_PHONE = "13955554321"
@@ -81,6 +82,7 @@ class AuditTest(ServerTestCase):
         for who in ("agent1", "sup1", "h_d1"):
             self.assertStatus(self.get("/audit", who), 403)
 
+    @unittest.skipIf(PG_URL_BASE, "tampers with the SQLite file itself")
     def test_verify_detects_edited_and_removed_rows(self):
         for i in range(4):
             self.admin("POST", "/units", {"code": "AV%d" % i, "name": "单位", "kind": "bureau"})

@@ -18,6 +18,7 @@
 #include "store/sqlite_int.h"
 #include "text/fts5.h"
 #include "text/segment.h"
+#include "text/snippet.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -248,14 +249,66 @@ static void test_fts_highlight_offsets(void **state)
     sqlite3_finalize(st);
     assert_int_equal(sqlite3_prepare_v2(db,
                                         "SELECT highlight(d, 0, '[', ']') FROM d WHERE d MATCH "
-                                        "'\"加装电梯\"'",
+                                        "'\"停\"'",
                                         -1, &st, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_string_equal((const char *)sqlite3_column_text(st, 0),
-                        "我们老旧小区[加装电梯]，一楼住户不同意");
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "小区[停]电了");
     sqlite3_finalize(st);
     sqlite3_close(db);
+}
+
+/* Our own snippets: the whole word marked, on the original text, cut with "…". */
+static void test_snippets(void **state)
+{
+    (void)state;
+    struct text_seg *sg = text_seg_thread();
+    static const struct {
+        const char *q;
+        const char *texts[3];
+        const char *want;
+    } cases[] = {
+        {"加装电梯", {"我们老旧小区加装电梯，一楼住户不同意", NULL, NULL},
+         "我们老旧小区\x02加装电梯\x03，一楼住户不同意"},
+        {"孕前检查", {"咨询国家免费孕前优生健康检查", NULL, NULL},
+         "咨询国家免费\x02孕前\x03优生健康\x02检查\x03"},
+        {"12345", {"拨打１２３４５热线", NULL, NULL}, "拨打\x02１２３４５\x03热线"},
+        /* the text where most words match wins; ties go to the earlier */
+        {"电梯 停运", {"电梯坏了", "3号楼电梯停运了", NULL}, "3号楼\x02电梯停运\x03了"},
+        /* no match: the start of the first text */
+        {"头盔", {"小区停电了", "标题", NULL}, "小区停电了"},
+        /* markers in the source are not taken for ours */
+        {"电", {"a\x02" "b电", NULL, NULL}, "a b\x02电\x03"},
+    };
+    for (size_t i = 0; i < N(cases); i++) {
+        struct text_query *tq;
+        assert_int_equal(text_query_new(sg, cases[i].q, strlen(cases[i].q), 32, &tq), TEXT_OK);
+        char *got = NULL;
+        assert_int_equal(text_snippet(sg, tq, cases[i].texts, 3, 60, &got), TEXT_OK);
+        if (!got || strcmp(got, cases[i].want) != 0)
+            fail_msg("'%s': got '%s'", cases[i].q, got ? got : "(null)");
+        free(got);
+        text_query_free(tq);
+    }
+    /* a long text is cut around the first match */
+    char longtext[2048];
+    size_t lp = 0;
+    for (int i = 0; i < 81; i++)
+        lp += (size_t)snprintf(longtext + lp, sizeof longtext - lp, "%s",
+                               i < 40 ? "很长的内容" : i == 40 ? "电梯坏了" : "后面的内容");
+    struct text_query *tq;
+    assert_int_equal(text_query_new(sg, "电梯", strlen("电梯"), 32, &tq), TEXT_OK);
+    const char *texts[] = {longtext};
+    char *got = NULL;
+    assert_int_equal(text_snippet(sg, tq, texts, 1, 30, &got), TEXT_OK);
+    assert_non_null(strstr(got, "\x02电梯\x03"));
+    assert_memory_equal(got, "…", strlen("…"));
+    assert_string_equal(got + strlen(got) - strlen("…"), "…");
+    free(got);
+    const char *none[] = {NULL, ""};
+    assert_int_equal(text_snippet(sg, tq, none, 2, 30, &got), TEXT_OK);
+    assert_null(got);
+    text_query_free(tq);
 }
 
 /* xToken's codes come back from xTokenize unchanged. */
@@ -304,6 +357,7 @@ int main(void)
         cmocka_unit_test(test_fts_finds),
         cmocka_unit_test(test_fts_odd_queries),
         cmocka_unit_test(test_fts_highlight_offsets),
+        cmocka_unit_test(test_snippets),
         cmocka_unit_test(test_fts_xtoken_code),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

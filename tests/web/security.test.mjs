@@ -102,7 +102,7 @@ test('server strings are shown as text, never as HTML', async (t) => {
   await step('a search snippet highlights the hit with elements, the markup stays text', async () => {
     const { page } = agent;
     const x = await srv.api('agent1', 'POST', '/tickets', {
-      channel: 'phone', type: 'complaint', title: '人民路路面问题', content: `${XSS}人民路井盖丢失很危险`,
+      channel: 'phone', type: 'complaint', title: '人民路路面问题', content: `人民路井盖${XSS}丢失很危险`,
     });
     await page.goto(srv.base + '/tickets');
     await page.getByLabel('关键词').fill('井盖');
@@ -110,7 +110,8 @@ test('server strings are shown as text, never as HTML', async (t) => {
     const row = page.locator(`tr[data-number="${x.number}"]`);
     await row.waitFor();
     const snippet = row.locator('.snippet');
-    assert.ok((await snippet.innerText()).includes('<img src=x onerror=alert(1)>'), await snippet.innerText());
+    // (The server picks the passage around the hit, so the text may be cut.)
+    assert.ok((await snippet.innerText()).includes('onerror=alert(1)>'), await snippet.innerText());
     assert.ok(await snippet.locator('mark').count() >= 1);
     assert.match(await snippet.locator('mark').first().innerText(), /井盖/);
     await noMarkup(page);
