@@ -3,6 +3,7 @@
 #   make run      install missing packages, build, start a demo city server
 #   make check    install missing packages, run every test suite
 #   make bench    load benchmarks (results go to docs/PERFORMANCE.md)
+#   make bench-search  search / suggest / repeat lookups on 1M tickets (same file)
 
 CC      ?= cc
 PKGS    := libmicrohttpd jansson sqlite3 libsodium icu-uc icu-i18n libpq
@@ -44,7 +45,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 PORT    ?= 8080
 DEMO_DB ?= var/demo.db
 
-.PHONY: all run check deps test-unit test-api test-web web bench format clean asan
+.PHONY: all run check deps test-unit test-api test-web web bench bench-search format clean asan
 
 all: rexian
 
@@ -93,7 +94,7 @@ $(OBJS) $(MAIN_OBJ): | $(GEN_STORE)
 
 $(BUILD)/tests/%: tests/unit/%.c $(OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(COMMON) $(OPT) -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(COMMON) $(OPT) -o $@ $(filter %.c %.o,$^) $(LDLIBS) -lcmocka
 
 deps:
 	@scripts/install-deps
@@ -211,6 +212,19 @@ $(FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ)/obj/fake_http.o $(FUZZ)/libsrc.a
 
 bench: deps rexian
 	@bench/run
+	@bench/pg.sh
+
+# Search, suggestions and repeat lookups on 1,000,000 bulk tickets (several
+# minutes: the database is built once into var/bench/ and kept), the ICU
+# iterator costs, and the precision and recall of repeat candidates.
+bench-search: deps rexian $(BUILD)/bench/segment_cost
+	@python3 bench/search.py --bin ./rexian --segment-cost $(BUILD)/bench/segment_cost \
+	    --write docs/PERFORMANCE.md
+	@python3 bench/similar_eval.py --bin ./rexian --write docs/PERFORMANCE.md
+
+$(BUILD)/bench/%: bench/%.c $(OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(COMMON) $(OPT) -o $@ $^ $(LDLIBS)
 
 format:
 	clang-format -i $(SRCS) src/main.c $(wildcard src/*/*.h) $(UNIT_SRCS)

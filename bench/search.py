@@ -187,6 +187,8 @@ def main():
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--seed", type=int, default=4)
     ap.add_argument("--write", metavar="FILE")
+    ap.add_argument("--segment-cost", metavar="BIN",
+                    help="bench/segment_cost binary: ICU iterator costs to report too")
     a = ap.parse_args()
     a.bin = os.path.abspath(a.bin)
     db = os.path.abspath(a.db or os.path.join(REPO, "var", "bench", "search-%d.db" % a.tickets))
@@ -203,6 +205,13 @@ def main():
         srv.stop()
         srv.cleanup()
     text = report(a, built, sz, out, hits)
+    if a.segment_cost:
+        r = subprocess.run([a.segment_cost], stdout=subprocess.PIPE, text=True, check=True)
+        text += ("\n\nICU word break iterator costs (`bench/segment_cost`, microseconds, one "
+                 "ticket text):\n\n```\n" + r.stdout.strip() + "\n```\n\n"
+                 "Each connection's FTS5 tokenizer and each thread's segmenter keep their own "
+                 "iterator and only set a new text (ubrk_setText); a clone per call would "
+                 "also be cheap, opening one per call would not.")
     print(text)
     if a.write:
         write_section(a.write, text)

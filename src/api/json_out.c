@@ -102,6 +102,10 @@ json_t *jout_ticket(const struct ticket *t, unsigned role, int64_t now, unsigned
     /* True while a deadline shown was counted on weekdays alone (no calendar for its year). */
     json_object_set_new(o, "deadline_provisional", json_boolean(t->deadline_provisional != 0));
     json_object_set_new(o, "sla", sla_of(t, now));
+    json_object_set_new(o, "dispatched_at", jout_time(t->dispatched_at));
+    json_object_set_new(o, "accepted_at", jout_time(t->accepted_at));
+    json_object_set_new(o, "replied_at", jout_time(t->replied_at));
+    json_object_set_new(o, "closed_at", jout_time(t->closed_at));
     json_object_set_new(o, "answer", str_or_null(t->answer));
     json_object_set_new(o, "kb_article_id", jout_id(t->kb_article_id));
     json_object_set_new(o, "reply", str_or_null(t->reply));

@@ -305,7 +305,9 @@ void h_tickets_list(struct request *r)
     bool more = false;
     char **snippets = NULL;
     struct store_conn *c = store_conn_get(api_store(r));
-    int rc = c ? store_ticket_search(c, &f, &items, &keys, &snippets, &n, &more) : STORE_ERROR;
+    int64_t resume = 0; /* a search that read its budget of hits goes on below this id */
+    int rc = c ? store_ticket_search(c, &f, &items, &keys, &snippets, &n, &more, &resume)
+               : STORE_ERROR;
     if (rc != STORE_OK) {
         api_reply_store_error(r, rc, "tickets");
         return;
@@ -319,9 +321,13 @@ void h_tickets_list(struct request *r)
     }
     store_free_snippets(snippets, n);
     json_t *next = json_null();
-    if (more && n) {
+    if (more && (n || resume)) {
         char cur[48];
-        snprintf(cur, sizeof cur, "%lld.%lld", (long long)keys[n - 1], (long long)items[n - 1].id);
+        if (resume)
+            snprintf(cur, sizeof cur, "0.%lld", (long long)resume);
+        else
+            snprintf(cur, sizeof cur, "%lld.%lld", (long long)keys[n - 1],
+                     (long long)items[n - 1].id);
         json_decref(next);
         next = json_string(cur);
     }

@@ -220,13 +220,19 @@ static double rank_of_key(int64_t k)
 int pg_store_ticket_list(struct store_conn *c, const struct ticket_filter *f, struct ticket **out,
                          int64_t **keys, size_t *n, bool *more)
 {
-    return pg_store_ticket_search(c, f, out, keys, NULL, n, more);
+    return pg_store_ticket_search(c, f, out, keys, NULL, n, more, NULL);
 }
 
+/*
+ * The GIN index finds every hit at once, so newest first pages through all of
+ * them by id without the SQLite backend's per-call budget: *resume stays 0.
+ */
 int pg_store_ticket_search(struct store_conn *c, const struct ticket_filter *f,
                            struct ticket **out, int64_t **keys, char ***snippets, size_t *n,
-                           bool *more)
+                           bool *more, int64_t *resume)
 {
+    if (resume)
+        *resume = 0;
     unsigned key = filter_key(f);
     struct builder b;
     build(&b, key);

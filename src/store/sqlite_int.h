@@ -33,7 +33,7 @@ enum stmt_id {
     Q_APIKEY_REVOKE, Q_APIKEY_TOUCH,
     /* sqlite_kb.c, sqlite_similar.c */
     Q_KB_INSERT, Q_KB_UPDATE, Q_KB_GET, Q_KB_REV_INSERT, Q_KB_REV_LIST, Q_KB_LIST, Q_KB_SEARCH,
-    Q_KB_SUGGEST, Q_SIM_PHONE, Q_SIM_NEAR,
+    Q_KB_SUGGEST, Q_SIM_PHONE, Q_SIM_NEAR, Q_SEARCH_BOUND,
     /* sqlite_sla.c, sqlite_feed.c */
     Q_CAL_DAYS, Q_CAL_YEARS, Q_CAL_PUT, Q_CAL_DELETE, Q_CAL_DELETE_YEAR_DAYS, Q_CAL_MARK_YEAR,
     Q_CAL_UNMARK_YEAR, Q_CAL_BUMP, Q_CAL_REVISION,
@@ -95,9 +95,13 @@ int sq_search_setup(sqlite3 *db);
    all required (any = false) or any of them (any = true), at most max_terms
    distinct words. *out is malloc'd. STORE_INVALID when the text has no word. */
 int sq_fts_query(const char *text, bool any, int max_terms, char **out);
-/* A ticket search ordered by rank or deadline sorts the newest hits only,
-   this many of them (after the other filters); newest-first has no limit. */
-#define SEARCH_WINDOW 500
+/* Hits a ticket search reads per call (store.h, store_ticket_search). */
+#define SEARCH_WINDOW 1000
+/* The window of a search: *lo, the smallest id among the newest `window`
+   tickets below `below` that match the FTS5 expression, and *hits, how many
+   there are (0: none). */
+int sq_search_bound(struct store_conn *c, const char *fts, int64_t below, int window,
+                    int64_t *lo, int *hits);
 /* The best passage of texts[0..n) (by preference) for search text q, matches
    between \x02 and \x03 (text/snippet.h); *out malloc'd or NULL. */
 #define SNIPPET_CHARS 60

@@ -121,12 +121,12 @@ static sqlite3_stmt *list_stmt(struct store_conn *c, unsigned key)
         bad |= add(sql, sizeof sql, &p, key & LB_SORT_RANK ? "f.rank" : DUE_EXPR);
         bad |= add(sql, sizeof sql, &p,
                    " AS k FROM tickets_fts f CROSS JOIN tickets t ON t.id = f.rowid "
-                   "WHERE tickets_fts MATCH :fts");
+                   "WHERE tickets_fts MATCH :fts AND f.rowid >= :lo AND f.rowid < :hi");
     } else if (key & LB_FTS) { /* newest first: the index's own order */
         bad |= add(sql, sizeof sql, &p,
                    "SELECT t.created_at, " TICKET_COLS
                    " FROM tickets_fts f CROSS JOIN tickets t ON t.id = f.rowid "
-                   "WHERE tickets_fts MATCH :fts");
+                   "WHERE tickets_fts MATCH :fts AND f.rowid >= :lo AND f.rowid < :hi");
     } else {
         bad |= add(sql, sizeof sql, &p, "SELECT ");
         bad |= add(sql, sizeof sql, &p, key & LB_SORT_DUE ? DUE_EXPR : "t.created_at");
@@ -176,9 +176,7 @@ static sqlite3_stmt *list_stmt(struct store_conn *c, unsigned key)
         bad |= add(sql, sizeof sql, &p,
                    " ORDER BY k, id LIMIT :limit) SELECT p.k, " TICKET_COLS
                    " FROM p JOIN tickets t ON t.id = p.id ORDER BY p.k, p.id");
-    } else if (key & LB_FTS) {
-        if (key & LB_CURSOR)
-            bad |= add(sql, sizeof sql, &p, " AND f.rowid < :aid");
+    } else if (key & LB_FTS) { /* the cursor is :hi */
         bad |= add(sql, sizeof sql, &p, " ORDER BY f.rowid DESC LIMIT :limit");
     } else {
         if (key & LB_CURSOR)
@@ -248,18 +246,41 @@ void store_free_snippets(char **a, size_t n)
 int store_ticket_list(struct store_conn *c, const struct ticket_filter *f, struct ticket **out,
                       int64_t **keys, size_t *n, bool *more)
 {
-    return store_ticket_search(c, f, out, keys, NULL, n, more);
+    return store_ticket_search(c, f, out, keys, NULL, n, more, NULL);
 }
 
 int store_ticket_search(struct store_conn *c, const struct ticket_filter *f, struct ticket **out,
-                        int64_t **keys, char ***snippets, size_t *n, bool *more)
+                        int64_t **keys, char ***snippets, size_t *n, bool *more,
+                        int64_t *resume)
 {
     unsigned key = filter_key(f);
     char *fts = NULL;
+    int64_t lo = 0, hi = INT64_MAX, resume_at = 0;
+    if (resume)
+        *resume = 0;
     if (f->q) {
+        /* The search looks at the newest SEARCH_WINDOW hits below the cursor
+           (newest first) or below nothing (by rank or deadline): [lo, hi). */
         int qrc = sq_fts_query(f->q, false, 32, &fts);
-        if (qrc != STORE_OK)
+        bool newest = !(key & (LB_SORT_RANK | LB_SORT_DUE));
+        int hits = 0;
+        if (qrc == STORE_OK && newest && f->has_cursor)
+            hi = f->after_id;
+        if (qrc == STORE_OK)
+            qrc = sq_search_bound(c, fts, hi, SEARCH_WINDOW, &lo, &hits);
+        if (qrc == STORE_OK && hits == 0) {
+            free(fts);
+            *out = NULL, *keys = NULL, *n = 0, *more = false;
+            if (snippets)
+                *snippets = NULL;
+            return STORE_OK;
+        }
+        if (qrc != STORE_OK) {
+            free(fts);
             return qrc;
+        }
+        if (newest && hits == SEARCH_WINDOW)
+            resume_at = lo; /* older hits may follow: the next page goes on below lo */
     }
     sqlite3_stmt *st = list_stmt(c, key);
     if (!st) {
@@ -269,6 +290,8 @@ int store_ticket_search(struct store_conn *c, const struct ticket_filter *f, str
     if (fts) {
         bind_name_text(st, ":fts", fts);
         free(fts);
+        bind_name_int(st, ":lo", lo);
+        bind_name_int(st, ":hi", hi);
     }
     if (key & LB_SORT_RANK) {
         int ai = sqlite3_bind_parameter_index(st, ":arank");
@@ -350,5 +373,10 @@ int store_ticket_search(struct store_conn *c, const struct ticket_filter *f, str
     if (snippets)
         *snippets = sarr;
     *n = len;
+    if (resume_at && !*more) {
+        *more = true;
+        if (resume)
+            *resume = resume_at;
+    }
     return STORE_OK;
 }

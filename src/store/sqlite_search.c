@@ -166,3 +166,28 @@ int sq_snippet(const char *q, const char *const *texts, size_t n, char **out)
     text_query_free(tq);
     return rc == TEXT_OK ? STORE_OK : rc == TEXT_NOMEM ? STORE_NOMEM : STORE_ERROR;
 }
+
+/* ---- the window of a ticket search ---- */
+
+int sq_search_bound(struct store_conn *c, const char *fts, int64_t below, int window,
+                    int64_t *lo, int *hits)
+{
+    sqlite3_stmt *st = sq_stmt(c, Q_SEARCH_BOUND,
+                               "SELECT min(id), count(*) FROM (SELECT f.rowid AS id FROM "
+                               "tickets_fts f WHERE tickets_fts MATCH ?1 AND f.rowid < ?2 "
+                               "ORDER BY f.rowid DESC LIMIT ?3)");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, fts, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, below);
+    sqlite3_bind_int(st, 3, window);
+    int src = sqlite3_step(st);
+    int rc = src == SQLITE_ROW ? STORE_OK : sq_rc(c, src, "search window");
+    if (src == SQLITE_ROW) {
+        *lo = sqlite3_column_int64(st, 0);
+        *hits = sqlite3_column_int(st, 1);
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st); /* fts is the caller's */
+    return rc;
+}

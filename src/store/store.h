@@ -202,12 +202,20 @@ int store_ticket_list(struct store_conn *c, const struct ticket_filter *f, struc
                       int64_t **keys, size_t *n, bool *more);
 /*
  * As store_ticket_list, and when f->q is set also a snippet per row in
- * (*snippets)[i] (malloc'd array of malloc'd strings; free with
+ * (*snippets)[i] (malloc'd array of malloc'd strings, or NULL; free with
  * store_free_snippets): the best passage, matches between \x02 and \x03.
  * STORE_INVALID if f->q has no word to search for.
+ *
+ * A search reads at most SEARCH_WINDOW (1000) tickets containing the words
+ * per call: newest first it pages through all of them, and when a page
+ * ends because that budget ran out (the filters kept few), *more is set and
+ * *resume (may be NULL) is the id to continue below (cursor "0.<id>");
+ * ordered by rank or deadline it orders the newest SEARCH_WINDOW hits that
+ * pass the filters.
  */
 int store_ticket_search(struct store_conn *c, const struct ticket_filter *f, struct ticket **out,
-                        int64_t **keys, char ***snippets, size_t *n, bool *more);
+                        int64_t **keys, char ***snippets, size_t *n, bool *more,
+                        int64_t *resume);
 void store_free_snippets(char **a, size_t n);
 /* Ticket counts by state; counts has ST__COUNT slots. */
 int store_ticket_count_by_status(struct store_conn *c, int64_t counts[ST__COUNT]);
