@@ -224,7 +224,7 @@ bench-search: deps rexian $(BUILD)/bench/segment_cost
 
 $(BUILD)/bench/%: bench/%.c $(OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(COMMON) $(OPT) -o $@ $^ $(LDLIBS)
+	$(CC) $(COMMON) $(OPT) -o $@ $(filter %.c %.o,$^) $(LDLIBS)
 
 format:
 	clang-format -i $(SRCS) src/main.c $(wildcard src/*/*.h) $(UNIT_SRCS)

@@ -29,11 +29,12 @@ die() { log "error: $*"; exit 1; }
 command -v wrk >/dev/null || die "wrk is not installed (scripts/install-deps)"
 
 TMP=$(mktemp -d /tmp/rexian-bench-pg.XXXXXX)
+PGDIR=$(mktemp -d /tmp/rexian-bench-pgdata.XXXXXX) # its own: the server runs as postgres
 PIDS=()
 cleanup() {
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
     wait 2>/dev/null || true
-    "$ROOT/tests/pg/stop-pg" "$TMP/pg" 2>/dev/null || true
+    "$ROOT/tests/pg/stop-pg" "$PGDIR" 2>/dev/null || true
     rm -rf "$TMP"
 }
 trap cleanup EXIT INT TERM
@@ -41,7 +42,7 @@ trap cleanup EXIT INT TERM
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 log "starting PostgreSQL (durable settings)"
-PGURL=$(START_PG_DURABLE=1 "$ROOT/tests/pg/start-pg" "$TMP/pg")
+PGURL=$(START_PG_DURABLE=1 "$ROOT/tests/pg/start-pg" "$PGDIR")
 psql -qX "$PGURL/postgres" -c "CREATE DATABASE bench" >/dev/null
 DBS=("$TMP/bench.db" "$PGURL/bench")
 for db in "${DBS[@]}"; do

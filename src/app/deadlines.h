@@ -110,6 +110,11 @@ int app_cli_calendar_due(const char *from, const char *amount, const char *unit,
                          FILE *err);
 /* `rexian calendar import FILE`. */
 int app_cli_calendar_import(struct store *s, const char *path, FILE *out, FILE *err);
+/*
+ * Records every card due now, in bulk mode (the demo city, so that a fresh
+ * demo database starts with its history and a server has no backlog).
+ */
+int app_deadlines_settle_all(struct store *s, FILE *out);
 /* `rexian sla scan`: one pass of the timer loop now. */
 int app_cli_sla_scan(struct store *s, FILE *out, FILE *err);
 

@@ -266,7 +266,8 @@ struct server *server_start(const struct server_config *cfg, void *app, dispatch
         free(s);
         return NULL;
     }
-    size_t head_limit = cfg->header_limit ? cfg->header_limit : (size_t)64 * 1024;
+    /* libmicrohttpd clears this much per request: 16 KiB holds any real head. */
+    size_t head_limit = cfg->header_limit ? cfg->header_limit : (size_t)16 * 1024;
     s->daemon = MHD_start_daemon(
         flags, cfg->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, sa,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,

@@ -4,7 +4,7 @@
  * lock). Each has a connection of its own, outside the pool.
  *
  * Every transaction that writes a ticket event also runs
- * pg_notify('rexian_events', '') (pg_tickets.c), delivered when it commits.
+ * pg_notify('rexian_events', '') (pg_events.c), delivered when it commits.
  * The listener thread of every instance waits on its connection and calls
  * the hook set with store_on_remote_events (the live feed's wake-up), so an
  * action taken on instance A reaches the streams open on instance B at once

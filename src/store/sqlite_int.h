@@ -48,6 +48,7 @@ struct store_conn {
     sqlite3 *db;
     sqlite3_stmt *stmt[Q__COUNT];
     int depth;            /* 1 inside a transaction */
+    bool writing;         /* holds the store's write_lock */
     /* Ticket list statements, built from fixed fragments, keyed by which
        filters they carry. */
     sqlite3_stmt *list_stmt[32];

@@ -1,6 +1,6 @@
 /*
- * segment.c - NFKC + case folding + ICU word breaks, with offsets mapped
- * back to the original UTF-8 (segment.h).
+ * segment.c - segmenters and ICU word breaks over the normalised text
+ * (segment.h); normalize.c makes that text and its offset map.
  *
  * Offsets: the text is decoded into UTF-16 with, for every UTF-16 unit, the
  * byte offset of the code point it belongs to. Normalisation then works
@@ -11,6 +11,7 @@
  * the start of its first unit's piece to the end of its last unit's piece.
  */
 #include "text/segment.h"
+#include "text/seg_int.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -24,27 +25,6 @@
 #include <unicode/unorm2.h>
 #include <unicode/utf16.h>
 
-struct text_seg {
-    UBreakIterator *bi;
-    const UNormalizer2 *norm;
-    UChar *src;          /* the input as UTF-16 */
-    size_t *src_off;     /* byte offset of each unit's code point; [n] = input length */
-    size_t src_cap;
-    UChar *out;          /* normalised */
-    size_t *map_start;   /* original byte span of each output unit */
-    size_t *map_end;
-    size_t out_cap;
-    char *tok;           /* the current token as UTF-8 */
-    size_t tok_cap;
-};
-
-static void log_icu(const char *what, UErrorCode err)
-{
-    static atomic_int logged;
-    if (atomic_exchange(&logged, 1) == 0)
-        fprintf(stderr, "{\"level\":\"error\",\"msg\":\"icu\",\"what\":\"%s\",\"err\":\"%s\"}\n",
-                what, u_errorName(err));
-}
 
 int text_seg_new(struct text_seg **out)
 {
@@ -55,13 +35,13 @@ int text_seg_new(struct text_seg **out)
     UErrorCode err = U_ZERO_ERROR;
     s->norm = unorm2_getNFKCCasefoldInstance(&err);
     if (U_FAILURE(err)) {
-        log_icu("nfkc_cf", err);
+        seg_log_icu("nfkc_cf", err);
         free(s);
         return TEXT_ICU;
     }
     s->bi = ubrk_open(UBRK_WORD, "zh", NULL, 0, &err);
     if (U_FAILURE(err)) {
-        log_icu("ubrk_open", err);
+        seg_log_icu("ubrk_open", err);
         free(s);
         return err == U_MEMORY_ALLOCATION_ERROR ? TEXT_NOMEM : TEXT_ICU;
     }
@@ -113,186 +93,6 @@ void text_seg_thread_release(void)
     struct text_seg *s = pthread_getspecific(thread_key);
     pthread_setspecific(thread_key, NULL);
     text_seg_free(s);
-}
-
-/* ---- buffers ---- */
-
-/* Grows the UTF-16 input buffers to hold n units (+1 offset). 0 or -1. */
-static int grow_src(struct text_seg *s, size_t n)
-{
-    if (n + 1 <= s->src_cap)
-        return 0;
-    size_t cap = s->src_cap ? s->src_cap : 256;
-    while (cap < n + 1)
-        cap *= 2;
-    UChar *src = realloc(s->src, cap * sizeof *src);
-    if (!src)
-        return -1;
-    s->src = src;
-    size_t *off = realloc(s->src_off, cap * sizeof *off);
-    if (!off)
-        return -1;
-    s->src_off = off;
-    s->src_cap = cap;
-    return 0;
-}
-
-static int grow_out(struct text_seg *s, size_t n)
-{
-    if (n <= s->out_cap)
-        return 0;
-    size_t cap = s->out_cap ? s->out_cap : 256;
-    while (cap < n)
-        cap *= 2;
-    UChar *o = realloc(s->out, cap * sizeof *o);
-    if (!o)
-        return -1;
-    s->out = o;
-    size_t *a = realloc(s->map_start, cap * sizeof *a);
-    if (!a)
-        return -1;
-    s->map_start = a;
-    size_t *b = realloc(s->map_end, cap * sizeof *b);
-    if (!b)
-        return -1;
-    s->map_end = b;
-    s->out_cap = cap;
-    return 0;
-}
-
-/* ---- step 1: UTF-8 to UTF-16 with offsets ---- */
-
-/* Decodes one code point at p (n bytes left); sets *len. Invalid -> U+FFFD, 1 byte. */
-static UChar32 utf8_next(const unsigned char *p, size_t n, size_t *len)
-{
-    unsigned c = p[0];
-    UChar32 cp;
-    size_t need;
-    if (c < 0x80) {
-        *len = 1;
-        return (UChar32)c;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        need = 2, cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 3, cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 4, cp = c & 0x07;
-    } else {
-        *len = 1;
-        return 0xFFFD;
-    }
-    if (n < need) {
-        *len = 1;
-        return 0xFFFD;
-    }
-    for (size_t i = 1; i < need; i++) {
-        if ((p[i] & 0xC0) != 0x80) {
-            *len = 1;
-            return 0xFFFD;
-        }
-        cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    if ((need == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (need == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
-        *len = 1;
-        return 0xFFFD;
-    }
-    *len = need;
-    return cp;
-}
-
-static int decode(struct text_seg *s, const char *text, size_t len, size_t *units)
-{
-    /* Each byte gives at most one UTF-16 unit, except 4-byte sequences (2 units). */
-    if (grow_src(s, len))
-        return TEXT_NOMEM;
-    const unsigned char *p = (const unsigned char *)text;
-    size_t i = 0, u = 0;
-    while (i < len) {
-        size_t l;
-        UChar32 cp = utf8_next(p + i, len - i, &l);
-        if (cp >= 0x10000) {
-            s->src[u] = U16_LEAD(cp);
-            s->src_off[u++] = i;
-            s->src[u] = U16_TRAIL(cp);
-        } else {
-            s->src[u] = (UChar)cp;
-        }
-        s->src_off[u++] = i;
-        i += l;
-    }
-    s->src_off[u] = len;
-    *units = u;
-    return TEXT_OK;
-}
-
-/* ---- step 2: normalisation with the offset map ---- */
-
-static int normalise(struct text_seg *s, size_t n, size_t *out_len)
-{
-    size_t i = 0, o = 0;
-    if (grow_out(s, n + 16))
-        return TEXT_NOMEM;
-    while (i < n) {
-        UErrorCode err = U_ZERO_ERROR;
-        int32_t q = unorm2_spanQuickCheckYes(s->norm, s->src + i, (int32_t)(n - i), &err);
-        if (U_FAILURE(err)) {
-            log_icu("quick check", err);
-            return TEXT_ICU;
-        }
-        if (grow_out(s, o + (size_t)q + 16))
-            return TEXT_NOMEM;
-        for (int32_t k = 0; k < q; k++) {
-            size_t at = i + (size_t)k;
-            size_t next = at + 1;
-            /* a surrogate pair's two units share one code point */
-            while (next < n && s->src_off[next] == s->src_off[at])
-                next++;
-            s->out[o] = s->src[at];
-            s->map_start[o] = s->src_off[at];
-            s->map_end[o] = s->src_off[next];
-            o++;
-        }
-        i += (size_t)q;
-        if (i >= n)
-            break;
-        /* The piece that needs work: up to the next normalisation boundary. */
-        size_t k = i;
-        UChar32 c;
-        U16_NEXT(s->src, k, n, c);
-        while (k < n) {
-            size_t k2 = k;
-            U16_NEXT(s->src, k2, n, c);
-            if (unorm2_hasBoundaryBefore(s->norm, c))
-                break;
-            k = k2;
-        }
-        size_t piece = k - i;
-        for (;;) {
-            size_t room = s->out_cap - o;
-            err = U_ZERO_ERROR;
-            int32_t got = unorm2_normalize(s->norm, s->src + i, (int32_t)piece, s->out + o,
-                                           (int32_t)(room > INT32_MAX ? INT32_MAX : room), &err);
-            if (err == U_BUFFER_OVERFLOW_ERROR || (size_t)got > room) {
-                if (grow_out(s, o + (size_t)got + 16))
-                    return TEXT_NOMEM;
-                continue;
-            }
-            if (U_FAILURE(err)) {
-                log_icu("normalize", err);
-                return TEXT_ICU;
-            }
-            for (int32_t j = 0; j < got; j++) {
-                s->map_start[o + (size_t)j] = s->src_off[i];
-                s->map_end[o + (size_t)j] = s->src_off[k];
-            }
-            o += (size_t)got;
-            break;
-        }
-        i = k;
-    }
-    *out_len = o;
-    return TEXT_OK;
 }
 
 /* ---- step 3: word breaks ---- */
@@ -361,7 +161,7 @@ static int words(struct text_seg *s, size_t from, size_t to, int *index, text_to
     UErrorCode err = U_ZERO_ERROR;
     ubrk_setText(s->bi, s->out + from, (int32_t)(to - from), &err);
     if (U_FAILURE(err)) {
-        log_icu("ubrk_setText", err);
+        seg_log_icu("ubrk_setText", err);
         return TEXT_ICU;
     }
     int32_t a = ubrk_first(s->bi), b;
@@ -424,10 +224,8 @@ int text_segment(struct text_seg *s, const char *text, size_t len, unsigned flag
         return TEXT_TOOBIG;
     if (len == 0)
         return TEXT_OK;
-    size_t n = 0, m = 0;
-    int rc = decode(s, text, len, &n);
-    if (rc == TEXT_OK)
-        rc = normalise(s, n, &m);
+    size_t m = 0;
+    int rc = seg_prepare(s, text, len, &m);
     if (rc != TEXT_OK || m == 0)
         return rc;
     int index = 0;

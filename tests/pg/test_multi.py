@@ -8,7 +8,9 @@ a load balancer would:
     by LISTEN/NOTIFY, well before its one-second poll);
   - the timer loop runs on exactly one of them (an advisory lock): one
     yellow card per crossing while both run; after the lead is killed with
-    SIGKILL the other takes over, and the red card and the urge come once.
+    SIGKILL the other takes over, and the red card and the urge come once;
+  - `rexian backup` (pg_dump) of the served database restores with
+    pg_restore into a new database that serves the same tickets.
 
 Needs REXIAN_TEST_DB_URL_BASE (tests/pg/run sets it). Prints a final line
     multi: N passed, N failed
@@ -16,6 +18,7 @@ Needs REXIAN_TEST_DB_URL_BASE (tests/pg/run sets it). Prints a final line
 
 import os
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +27,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "api"))
 
-from harness import PG_URL_BASE, City, Server, ServerError, ticket_body  # noqa: E402
+from harness import PASSWORD, PG_URL_BASE, City, Server, ticket_body, _psql  # noqa: E402
 from test_events_sse import SSEClient  # noqa: E402
 
 LEAD = "timer loop: this instance leads"
@@ -190,6 +193,33 @@ class TwoInstancesTest(unittest.TestCase):
         time.sleep(2.5)
         self.assertEqual(self.count(lead, n, "sla_overdue"), 1)
         self.assertEqual(self.count(lead, n, "urge"), 1)
+
+    def test_4_backup_and_restore(self):
+        t = self.create(self.a, title="备份恢复")
+        path = os.path.join(self.a.dir, "rexian.dump")
+        r = self.a.cli("backup", "--db", self.a.db, path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotEqual(self.a.cli("backup", "--db", self.a.db, path).returncode, 0,
+                            "a backup never overwrites a file")
+        name = "rx_restore_%d" % os.getpid()
+        _psql('CREATE DATABASE "%s"' % name)
+        url = PG_URL_BASE + "/" + name
+        subprocess.run(["pg_restore", "--no-owner", "--dbname", url, path], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120)
+        srv = Server(db_path=url, admin=False)
+        try:
+            tok = srv.login("sup1", PASSWORD)
+            r = srv.request("GET", "/tickets/" + t["number"], token=tok)
+            self.assertEqual((r.status, r.body["title"]), (200, "备份恢复"))
+            # The restored copy goes on numbering after the last ticket.
+            r = srv.request("POST", "/tickets", ticket_body(), token=srv.login("agent1", PASSWORD))
+            self.assertEqual(r.status, 201, r)
+            self.assertGreater(r.body["number"], t["number"])
+        finally:
+            srv.stop()
+            reports = srv.sanitizer_reports()
+            srv.cleanup()
+        self.assertEqual(reports, [])
 
 
 def main():
