@@ -359,7 +359,12 @@ static int cmd_apikey_add(void)
     return rc == APP_OK ? 0 : 1;
 }
 
-static int cmd_demo(void)
+/*
+ * The demo city: through the use cases (`demo`, every ticket with its full
+ * history) or written straight through the store (`demo bulk`, for
+ * benchmarks of a million tickets).
+ */
+static int run_demo(bool bulk)
 {
     long long n, seed;
     if (num_opt(O_TICKETS, 0, DEMO_MAX_TICKETS, &n) || num_opt(O_SEED, 0, 1LL << 62, &seed))
@@ -372,32 +377,20 @@ static int cmd_demo(void)
         store_close(s);
         return 1;
     }
-    rc = app_demo_build(s, (int)n, (uint64_t)seed, stdout);
-    /* The cards the timer loop would have given the back-dated tickets. */
-    if (!rc)
-        rc = app_deadlines_settle_all(s, stdout);
+    if (bulk) {
+        rc = app_demo_bulk(s, (int)n, (uint64_t)seed, stdout);
+    } else {
+        rc = app_demo_build(s, (int)n, (uint64_t)seed, stdout);
+        /* The cards the timer loop would have given the back-dated tickets. */
+        if (!rc)
+            rc = app_deadlines_settle_all(s, stdout);
+    }
     store_close(s);
     return rc ? 1 : 0;
 }
 
-/* The demo city with N tickets written straight through the store (benchmarks). */
-static int cmd_demo_bulk(void)
-{
-    long long n, seed;
-    if (num_opt(O_TICKETS, 0, DEMO_MAX_TICKETS, &n) || num_opt(O_SEED, 0, 1LL << 62, &seed))
-        return 2;
-    struct store *s;
-    int rc = open_store(&s, true);
-    if (rc)
-        return rc;
-    if (app_deadlines_load(s, false, stderr) != 0) {
-        store_close(s);
-        return 1;
-    }
-    rc = app_demo_bulk(s, (int)n, (uint64_t)seed, stdout);
-    store_close(s);
-    return rc ? 1 : 0;
-}
+static int cmd_demo(void) { return run_demo(false); }
+static int cmd_demo_bulk(void) { return run_demo(true); }
 
 static int cmd_backup(void)
 {
