@@ -171,8 +171,10 @@ FUZZ_BASE    := -std=c17 -D_GNU_SOURCE -Isrc -I$(FUZZ)/gen -Wall -Wextra -Wno-un
 FUZZ_CFLAGS  := $(FUZZ_BASE) -MMD -MP
 FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS    := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ)/%)
-FUZZ_OBJS    := $(SRCS:src/%.c=$(FUZZ)/obj/%.o) $(FUZZ)/obj/gen/migrations.o
+FUZZ_OBJS    := $(SRCS:src/%.c=$(FUZZ)/obj/%.o) $(FUZZ)/obj/gen/migrations.o \
+                $(FUZZ)/obj/gen/store_dispatch.o $(FUZZ)/obj/gen/pg_migrations.o
 FUZZ_LIB_OBJS := $(filter-out $(FUZZ)/obj/http/server.o,$(FUZZ_OBJS))
+FUZZ_GEN_STORE := $(FUZZ)/gen/store.stamp
 
 .PHONY: fuzz fuzz-build
 
@@ -189,9 +191,26 @@ $(FUZZ)/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql
 	@mkdir -p $(dir $@)
 	python3 scripts/embed-sql $(MIGRATIONS) > $@.$$$$.tmp && mv $@.$$$$.tmp $@
 
-$(FUZZ)/obj/gen/migrations.o: $(FUZZ)/gen/migrations.c
+# The store's generated dispatch and PostgreSQL migrations, as for $(BUILD).
+$(FUZZ_GEN_STORE): src/store/store.h scripts/gen-store-dispatch $(PG_SRCS)
+	@mkdir -p $(dir $@)
+	python3 scripts/gen-store-dispatch $(if $(filter partial,$(STORE_PG)),--allow-missing) \
+	    src/store/store.h $(FUZZ)/gen --pg $(PG_SRCS)
+	@touch $@
+
+$(FUZZ)/gen/store_dispatch.c: $(FUZZ_GEN_STORE) ;
+
+$(FUZZ)/gen/pg_migrations.c: $(PG_MIGRATIONS) $(MIGRATIONS) scripts/embed-sql
+	@mkdir -p $(dir $@)
+	python3 scripts/embed-sql --array pg_migrations \
+	    $(if $(filter partial,$(STORE_PG)),,--same-as $(MIGRATIONS) --) $(PG_MIGRATIONS) \
+	    > $@.$$$$.tmp && mv $@.$$$$.tmp $@
+
+$(FUZZ)/obj/gen/%.o: $(FUZZ)/gen/%.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_OPT) -c -o $@ $<
+
+$(FUZZ_OBJS) $(FUZZ)/obj/fake_http.o: | $(FUZZ_GEN_STORE)
 
 $(FUZZ)/libsrc.a: $(FUZZ_LIB_OBJS)
 	@rm -f $@.$$$$
@@ -212,6 +231,7 @@ $(FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ)/obj/fake_http.o $(FUZZ)/libsrc.a
 
 bench: deps rexian
 	@bench/run
+	@REXIAN_BIN=./rexian python3 bench/sse_streams.py
 	@bench/pg.sh
 
 # Search, suggestions and repeat lookups on 1,000,000 bulk tickets (several

@@ -43,6 +43,22 @@ static int cmp_items(const void *pa, const void *pb)
     return (a->created_at < b->created_at) - (a->created_at > b->created_at);
 }
 
+struct keep_ctx {
+    const struct dedup_rules *rules;
+    const struct dedup_facts *probe;
+};
+
+/* A place candidate is worth reading whole if the place rule holds already. */
+static bool keep_place(void *ctx, const struct similar_row *p)
+{
+    const struct keep_ctx *k = ctx;
+    struct dedup_facts cand = {.created_at = p->created_at, .category_id = p->category_id,
+                               .area = p->area, .has_location = p->has_location, .lat = p->lat,
+                               .lng = p->lng, .sketch = p->has_sketch ? &p->sketch : NULL};
+    struct dedup_match m;
+    return dedup_match(k->rules, k->probe, &cand, &m);
+}
+
 /* The query for t's candidates under rules r. */
 static void make_query(const struct ticket *t, const struct dedup_rules *r,
                        struct similar_query *q)
@@ -88,6 +104,9 @@ int app_similar_of(struct store *s, const struct ticket *t, int limit, struct si
         probe.sketch = &sk;
     struct similar_query q;
     make_query(t, &rules, &q);
+    struct keep_ctx kc = {&rules, &probe};
+    q.keep = keep_place;
+    q.keep_ctx = &kc;
     struct similar_row *rows = NULL;
     size_t nrows = 0;
     int rc = store_similar_candidates(c, &q, &rows, &nrows);

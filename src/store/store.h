@@ -296,6 +296,12 @@ struct similar_query {
     bool has_box;            /* and/or inside this box */
     double lat0, lat1, lng0, lng1;
     int limit;               /* per kind */
+    /* Place candidates are first read from an index with only id,
+       created_at, area, lat, lng and sketch filled in (phone and title NULL,
+       number empty); only those for which keep() (if set) is true are read
+       whole. */
+    bool (*keep)(void *ctx, const struct similar_row *partial);
+    void *keep_ctx;
 };
 /* Tickets (never merged ones) with the same phone in its window, and of the
    same category in the same area or box in its window; no duplicates. */

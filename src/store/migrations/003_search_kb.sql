@@ -57,6 +57,9 @@ BEGIN
 END;
 INSERT INTO ticket_sketch(ticket_id, sketch)
 SELECT id, rexian_sketch(title, content, address) FROM tickets;
+-- The place-and-text candidates: one category, a week either side, read from
+-- the index alone until the area or the box matches (sqlite_similar.c).
+CREATE INDEX tickets_near ON tickets(category_id, created_at, area, lat, lng);
 
 -- ---- knowledge base ----
 -- tags: ",tag one,tag two," (commas around each, so instr() finds a whole tag).
