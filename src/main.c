@@ -60,7 +60,7 @@ static const struct {
     [O_UNIT] = {"unit", NULL, NULL},
     [O_NAME] = {"name", NULL, NULL},
     [O_WEB_ROOT] = {"web-root", "REXIAN_WEB_ROOT", "web"},
-    [O_HEADER_LIMIT] = {"header-limit", "REXIAN_HEADER_LIMIT", "16384"},
+    [O_HEADER_LIMIT] = {"header-limit", "REXIAN_HEADER_LIMIT", "65536"},
     [O_REQUEST_TIMEOUT] = {"request-timeout", "REXIAN_REQUEST_TIMEOUT", "30"},
     [O_TRUST_PROXY] = {"trust-proxy", "REXIAN_TRUST_PROXY", "off"},
     [O_LOGIN_USER_LIMIT] = {"login-user-limit", "REXIAN_LOGIN_USER_LIMIT", "5"},

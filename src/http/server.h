@@ -39,7 +39,7 @@ struct server_config {
     bool access_log;         /* JSON lines on stderr */
     const char *web_root;    /* static files; NULL = none */
     /* issue 9: hostile clients */
-    size_t header_limit;     /* bytes a connection may hold for the request head (0 = 16 KiB) */
+    size_t header_limit;     /* bytes a connection may hold for the request head (0 = 64 KiB) */
     unsigned request_timeout_s; /* whole request head and body must arrive in this; 0 = off */
     bool trust_proxy;        /* believe X-Forwarded-For / X-Forwarded-Proto */
 };

@@ -135,8 +135,11 @@ class SearchTest(ServerTestCase):
         for raw in ("", "%20%20", "%22%28%29%2A", "%ff%fe", "%e7%94", "x" * 1001):
             r = self.get("/tickets?q=" + raw, "sup1")
             self.assertError(r, 400, "invalid_argument", "q", msg=raw[:20])
-        r = self.get("/tickets?q=" + urlquote("电梯" * 2000), "sup1")  # 12 KB
+        r = self.get("/tickets?q=" + "x" * 10240, "sup1")  # 10 KB
         self.assertError(r, 400, "invalid_argument", "q")
+        # 12 KB of Chinese is a 36 KB URL: too long a line for the server (414) or q (400)
+        r = self.get("/tickets?q=" + urlquote("电梯" * 2000), "sup1")
+        self.assertIn(r.status, (400, 414), r)
 
 
 class KbTest(ServerTestCase):
