@@ -17,7 +17,7 @@ database (issue 4): `make bench-search`.
    table (SQLite's dbstat).
 5. With --write FILE, replaces the block between the search-bench markers.
 
-    bench/search.py [--bin ./rexian] [--tickets 1000000] [--requests 400]
+    bench/search.py [--bin ./rexian] [--tickets 1000000] [--requests 600]
                     [--db var/bench/search-1m.db] [--rebuild] [--write docs/PERFORMANCE.md]
 """
 
@@ -200,7 +200,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.environ.get("REXIAN_BIN", os.path.join(REPO, "rexian")))
     ap.add_argument("--tickets", type=int, default=1000000)
-    ap.add_argument("--requests", type=int, default=400)
+    ap.add_argument("--requests", type=int, default=600)
     ap.add_argument("--db")
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--seed", type=int, default=4)

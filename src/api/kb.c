@@ -22,14 +22,14 @@ static json_t *jout_tags(char *const *tags, size_t n)
 /* The wire form of an article (snippet: a search hit's passage, or NULL). */
 static json_t *jout_kb(const struct kb_article *a, const char *snippet, int64_t now)
 {
-    json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:b, s:b, s:i}",
-                          "id", (json_int_t)a->id, "title", a->title ? a->title : "", "body",
-                          a->body ? a->body : "", "category_id", jout_id(a->category_id),
-                          "tags", jout_tags(a->tags, a->n_tags), "unit_id", jout_id(a->unit_id),
-                          "effective_from", jout_time(a->effective_from), "expires_at",
-                          jout_time(a->expires_at), "state", kb_state_name(a->state),
-                          "state_label", kb_state_label_zh(a->state), "in_effect",
-                          kb_in_effect(a, now), "demo", a->demo, "version", a->revision);
+    json_t *o =
+        json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:b, s:b, s:i}", "id",
+                  (json_int_t)a->id, "title", a->title ? a->title : "", "body",
+                  a->body ? a->body : "", "category_id", jout_id(a->category_id), "tags",
+                  jout_tags(a->tags, a->n_tags), "unit_id", jout_id(a->unit_id), "effective_from",
+                  jout_time(a->effective_from), "expires_at", jout_time(a->expires_at), "state",
+                  kb_state_name(a->state), "state_label", kb_state_label_zh(a->state), "in_effect",
+                  kb_in_effect(a, now), "demo", a->demo, "version", a->revision);
     if (!o)
         return NULL;
     json_object_set_new(o, "created_by", jout_id(a->created_by));
@@ -108,9 +108,8 @@ static int decode_fields(struct request *r, json_t *b, struct kb_input *in,
     static const struct {
         const char *key;
         unsigned bit;
-    } keys[] = {{"title", KF_TITLE},          {"body", KF_BODY},
-                {"category_id", KF_CATEGORY}, {"tags", KF_TAGS},
-                {"unit_id", KF_UNIT},         {"effective_from", KF_EFFECTIVE},
+    } keys[] = {{"title", KF_TITLE},       {"body", KF_BODY},    {"category_id", KF_CATEGORY},
+                {"tags", KF_TAGS},         {"unit_id", KF_UNIT}, {"effective_from", KF_EFFECTIVE},
                 {"expires_at", KF_EXPIRES}};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (json_object_get(b, keys[i].key))
@@ -135,9 +134,9 @@ static int decode_fields(struct request *r, json_t *b, struct kb_input *in,
 
 void h_kb_create(struct request *r)
 {
-    static const char *const keys[] = {"title",          "body",       "category_id", "tags",
-                                       "unit_id",        "effective_from", "expires_at",
-                                       "state",          NULL};
+    static const char *const keys[] = {"title",      "body",    "category_id",
+                                       "tags",       "unit_id", "effective_from",
+                                       "expires_at", "state",   NULL};
     struct actor a;
     if (!need_user(r, &a) || jin_keys(r, r->json, NULL, keys))
         return;
@@ -164,9 +163,9 @@ void h_kb_create(struct request *r)
 
 void h_kb_update(struct request *r)
 {
-    static const char *const keys[] = {"version", "title",          "body",       "category_id",
-                                       "tags",    "unit_id",        "effective_from",
-                                       "expires_at", NULL};
+    static const char *const keys[] = {"version",        "title",      "body",
+                                       "category_id",    "tags",       "unit_id",
+                                       "effective_from", "expires_at", NULL};
     struct actor a;
     int64_t id = api_path_id(r, 0, "article");
     if (!id || !need_user(r, &a) || jin_keys(r, r->json, NULL, keys))
@@ -209,8 +208,14 @@ static void transition(struct request *r, enum kb_action act)
     kb_article_release(&art);
 }
 
-void h_kb_publish(struct request *r) { transition(r, KA_PUBLISH); }
-void h_kb_withdraw(struct request *r) { transition(r, KA_WITHDRAW); }
+void h_kb_publish(struct request *r)
+{
+    transition(r, KA_PUBLISH);
+}
+void h_kb_withdraw(struct request *r)
+{
+    transition(r, KA_WITHDRAW);
+}
 
 void h_kb_get(struct request *r)
 {
@@ -249,20 +254,19 @@ void h_kb_revisions(struct request *r)
             if (v->changed & (1u << b))
                 json_array_append_new(changed, json_string(kb_field_name(b)));
         const struct kb_article *s = &v->article;
-        json_t *art = json_pack(
-            "{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s}", "title", s->title ? s->title : "", "body",
-            s->body ? s->body : "", "category_id", jout_id(s->category_id), "tags",
-            jout_tags(s->tags, s->n_tags), "unit_id", jout_id(s->unit_id), "effective_from",
-            jout_time(s->effective_from), "expires_at", jout_time(s->expires_at), "state",
-            kb_state_name(s->state));
+        json_t *art =
+            json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s}", "title", s->title ? s->title : "",
+                      "body", s->body ? s->body : "", "category_id", jout_id(s->category_id),
+                      "tags", jout_tags(s->tags, s->n_tags), "unit_id", jout_id(s->unit_id),
+                      "effective_from", jout_time(s->effective_from), "expires_at",
+                      jout_time(s->expires_at), "state", kb_state_name(s->state));
         json_t *actor = v->actor_id ? json_pack("{s:I, s:s?}", "id", (json_int_t)v->actor_id,
                                                 "name", v->actor_name)
                                     : json_null();
-        json_array_append_new(
-            items, json_pack("{s:i, s:o, s:o, s:s, s:o, s:s?, s:o}", "version", v->revision,
-                             "at", jout_time(v->at), "actor", actor, "action",
-                             kb_action_name(v->action), "changed", changed, "note", v->note,
-                             "article", art));
+        json_array_append_new(items, json_pack("{s:i, s:o, s:o, s:s, s:o, s:s?, s:o}", "version",
+                                               v->revision, "at", jout_time(v->at), "actor", actor,
+                                               "action", kb_action_name(v->action), "changed",
+                                               changed, "note", v->note, "article", art));
     }
     store_free_kb_revisions(revs, n);
     reply_json(r, 200, json_pack("{s:o}", "items", items));
@@ -289,8 +293,7 @@ void h_kb_list(struct request *r)
     }
     if ((s = request_query(r, "in_effect"))) {
         if (strcmp(s, "true") != 0 && strcmp(s, "false") != 0) {
-            reply_error(r, 400, "invalid_argument", "in_effect must be true or false",
-                        "in_effect");
+            reply_error(r, 400, "invalid_argument", "in_effect must be true or false", "in_effect");
             return;
         }
         f.in_effect = strcmp(s, "true") == 0;

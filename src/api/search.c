@@ -63,14 +63,29 @@ json_t *api_snippet(const char *raw)
             continue;
         }
         switch (ch) {
-        case '\x02': rep = open ? "" : "<mark>", open = true; break;
-        case '\x03': rep = open ? "</mark>" : "", open = false; break;
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
-        default: break;
+        case '\x02':
+            rep = open ? "" : "<mark>", open = true;
+            break;
+        case '\x03':
+            rep = open ? "</mark>" : "", open = false;
+            break;
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        case '\'':
+            rep = "&#39;";
+            break;
+        default:
+            break;
         }
         if (rep) {
             size_t l = strlen(rep);

@@ -19,18 +19,17 @@ static json_t *jout_similar(const struct similar_item *it)
     json_t *o = json_pack("{s:s, s:s?, s:s, s:s, s:o, s:o, s:f, s:o}", "number", it->number,
                           "title", it->title, "status", status_name(it->status), "status_label",
                           status_label_zh(it->status), "created_at", jout_time(it->created_at),
-                          "unit_id", jout_id(it->unit_id),
-                          "score", round(it->m.score * 1000) / 1000, "reasons", reasons);
+                          "unit_id", jout_id(it->unit_id), "score",
+                          round(it->m.score * 1000) / 1000, "reasons", reasons);
     if (!o)
         return NULL;
-    json_object_set_new(o, "distance_m", it->m.distance_m >= 0
-                                             ? json_integer((json_int_t)lround(it->m.distance_m))
-                                             : json_null());
+    json_object_set_new(o, "distance_m",
+                        it->m.distance_m >= 0 ? json_integer((json_int_t)lround(it->m.distance_m))
+                                              : json_null());
     json_object_set_new(o, "text_similarity",
                         it->m.text >= 0 ? json_real(round(it->m.text * 100) / 100) : json_null());
     json_object_set_new(o, "address_similarity",
-                        it->m.place >= 0 ? json_real(round(it->m.place * 100) / 100)
-                                         : json_null());
+                        it->m.place >= 0 ? json_real(round(it->m.place * 100) / 100) : json_null());
     return o;
 }
 
@@ -71,8 +70,7 @@ void h_ticket_similar(struct request *r)
     struct similar_item *items = NULL;
     size_t n = 0;
     struct app_error e;
-    if (app_ticket_similar(api_store(r), &a, r->params[0], (int)limit, &items, &n, &e) !=
-        APP_OK) {
+    if (app_ticket_similar(api_store(r), &a, r->params[0], (int)limit, &items, &n, &e) != APP_OK) {
         api_reply_app_error(r, &e);
         return;
     }

@@ -27,8 +27,8 @@
 struct bulk {
     struct demo_rng rng;
     int64_t now;
-    int64_t *unit_ids;  /* parallel to demo_units */
-    int64_t *cat_ids;   /* parallel to demo_categories */
+    int64_t *unit_ids;   /* parallel to demo_units */
+    int64_t *cat_ids;    /* parallel to demo_categories */
     size_t *cat_of_tmpl; /* template -> category row */
     size_t *streets, n_streets;
     char (*phones)[16]; /* repeat callers */
@@ -101,10 +101,14 @@ static void finish_life(struct bulk *b, struct ticket *t, size_t cat, struct dem
 {
     double p = demo_real(&b->rng);
     double days = (double)age / DAY_MS;
-    enum ticket_status st = days > 20 ? (p < 0.95 ? ST_CLOSED : ST_REPLIED)
-                            : days > 5 ? (p < 0.6 ? ST_CLOSED : p < 0.8 ? ST_REPLIED : ST_PROCESSING)
-                                       : (p < 0.2 ? ST_REGISTERED : p < 0.45 ? ST_DISPATCHED
-                                          : p < 0.8 ? ST_PROCESSING : ST_REPLIED);
+    enum ticket_status st = days > 20  ? (p < 0.95 ? ST_CLOSED : ST_REPLIED)
+                            : days > 5 ? (p < 0.6   ? ST_CLOSED
+                                          : p < 0.8 ? ST_REPLIED
+                                                    : ST_PROCESSING)
+                                       : (p < 0.2    ? ST_REGISTERED
+                                          : p < 0.45 ? ST_DISPATCHED
+                                          : p < 0.8  ? ST_PROCESSING
+                                                     : ST_REPLIED);
     size_t unit = row_of(demo_categories[cat].unit, true);
     t->status = st;
     if (st == ST_REGISTERED)
@@ -174,8 +178,8 @@ static int one(struct bulk *b, struct store_conn *c, int64_t at)
     if (rc == STORE_OK)
         rc = store_ticket_insert(c, &t);
     if (rc == STORE_OK) {
-        struct ticket_event ev = {.ticket_id = t.id, .at = at, .action = ACT_CREATE,
-                                  .to_status = ST_REGISTERED};
+        struct ticket_event ev = {
+            .ticket_id = t.id, .at = at, .action = ACT_CREATE, .to_status = ST_REGISTERED};
         rc = store_event_insert(c, &ev);
     }
     return rc;

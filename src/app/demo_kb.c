@@ -12,7 +12,8 @@
 
 #include "app/kb.h"
 
-#define DEMO_NOTE "\n\n【演示内容】本条为演示数据，仅作一般性说明，具体以本地最新规定和主管部门解释为准。"
+#define DEMO_NOTE                                                                                  \
+    "\n\n【演示内容】本条为演示数据，仅作一般性说明，具体以本地最新规定和主管部门解释为准。"
 
 struct seed {
     const char *category; /* demo category code, or NULL */

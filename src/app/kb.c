@@ -89,8 +89,12 @@ static int set_str(char **slot, const char *s)
 static int add_revision(struct store_conn *c, const struct actor *a, const struct kb_article *art,
                         enum kb_action act, unsigned changed, const char *note, int64_t at)
 {
-    struct kb_revision r = {.revision = art->revision, .at = at, .actor_id = a->user_id,
-                            .action = act, .changed = changed, .note = (char *)note,
+    struct kb_revision r = {.revision = art->revision,
+                            .at = at,
+                            .actor_id = a->user_id,
+                            .action = act,
+                            .changed = changed,
+                            .note = (char *)note,
                             .article = *art};
     return store_kb_revision_insert(c, &r);
 }
@@ -152,10 +156,11 @@ int app_kb_create(struct store *s, const struct actor *a, const struct kb_input 
     if (rc == STORE_OK)
         rc = store_kb_insert(c, out);
     if (rc == STORE_OK) {
+        /* The first revision "changes" every field it sets. */
         struct kb_article none;
         kb_article_init(&none);
-        none.state = (enum kb_state)-1;
-        rc = add_revision(c, a, out, KA_CREATE, kb_article_diff(&none, out), NULL, now);
+        unsigned changed = (kb_article_diff(&none, out) & ~KF_STATE) | KF_STATE;
+        rc = add_revision(c, a, out, KA_CREATE, changed, NULL, now);
     }
     int code = finish(c, rc, e);
     if (code != APP_OK)
@@ -328,8 +333,8 @@ int app_kb_get(struct store *s, const struct actor *a, int64_t id, struct kb_art
     return APP_OK;
 }
 
-int app_kb_revisions(struct store *s, const struct actor *a, int64_t id,
-                     struct kb_revision **out, size_t *n, struct app_error *e)
+int app_kb_revisions(struct store *s, const struct actor *a, int64_t id, struct kb_revision **out,
+                     size_t *n, struct app_error *e)
 {
     struct kb_article art;
     int code = app_kb_get(s, a, id, &art, e);
@@ -380,13 +385,13 @@ int app_kb_citable(struct store_conn *c, int64_t id, int64_t at, struct app_erro
     if (rc != STORE_OK)
         return rc;
     bool ok = kb_in_effect(&art, at);
-    const char *why = art.state != KB_PUBLISHED                      ? "is not published"
-                      : art.expires_at && at >= art.expires_at       ? "has expired"
-                                                                     : "is not in effect yet";
+    const char *why = art.state != KB_PUBLISHED                ? "is not published"
+                      : art.expires_at && at >= art.expires_at ? "has expired"
+                                                               : "is not in effect yet";
     kb_article_release(&art);
     if (!ok) {
-        app_fail(e, APP_INVALID, "kb_article_id", "knowledge base article %lld %s",
-                 (long long)id, why);
+        app_fail(e, APP_INVALID, "kb_article_id", "knowledge base article %lld %s", (long long)id,
+                 why);
         return -1;
     }
     return STORE_OK;

@@ -20,11 +20,11 @@ struct kb_input {
     int64_t category_id; /* 0 = none */
     const char *const *tags;
     size_t n_tags;
-    int64_t unit_id;     /* 0 = none (the center); handlers: default their unit */
-    bool unit_given;     /* create: unit_id was in the body */
+    int64_t unit_id;                    /* 0 = none (the center); handlers: default their unit */
+    bool unit_given;                    /* create: unit_id was in the body */
     int64_t effective_from, expires_at; /* 0 = open */
-    enum kb_state state; /* create only: draft (default) or published */
-    bool demo;           /* the demo seed only */
+    enum kb_state state;                /* create only: draft (default) or published */
+    bool demo;                          /* the demo seed only */
 };
 
 /* Creates an article and its first revision; *out is the article. */
@@ -40,8 +40,8 @@ int app_kb_transition(struct store *s, const struct actor *a, int64_t id, int ve
 /* An article the actor may read; APP_NOTFOUND otherwise. */
 int app_kb_get(struct store *s, const struct actor *a, int64_t id, struct kb_article *out,
                struct app_error *e);
-int app_kb_revisions(struct store *s, const struct actor *a, int64_t id,
-                     struct kb_revision **out, size_t *n, struct app_error *e);
+int app_kb_revisions(struct store *s, const struct actor *a, int64_t id, struct kb_revision **out,
+                     size_t *n, struct app_error *e);
 /* Lists with the actor's visibility applied to f (whose all/scope it sets). */
 int app_kb_list(struct store *s, const struct actor *a, struct kb_filter *f,
                 struct kb_article **out, char ***snippets, size_t *n, bool *more,

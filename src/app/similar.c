@@ -52,16 +52,19 @@ struct keep_ctx {
 static bool keep_place(void *ctx, const struct similar_row *p)
 {
     const struct keep_ctx *k = ctx;
-    struct dedup_facts cand = {.created_at = p->created_at, .category_id = p->category_id,
-                               .area = p->area, .has_location = p->has_location, .lat = p->lat,
-                               .lng = p->lng, .sketch = p->has_sketch ? &p->sketch : NULL};
+    struct dedup_facts cand = {.created_at = p->created_at,
+                               .category_id = p->category_id,
+                               .area = p->area,
+                               .has_location = p->has_location,
+                               .lat = p->lat,
+                               .lng = p->lng,
+                               .sketch = p->has_sketch ? &p->sketch : NULL};
     struct dedup_match m;
     return dedup_match(k->rules, k->probe, &cand, &m);
 }
 
 /* The query for t's candidates under rules r. */
-static void make_query(const struct ticket *t, const struct dedup_rules *r,
-                       struct similar_query *q)
+static void make_query(const struct ticket *t, const struct dedup_rules *r, struct similar_query *q)
 {
     memset(q, 0, sizeof *q);
     q->exclude_id = t->id;
@@ -96,9 +99,13 @@ int app_similar_of(struct store *s, const struct ticket *t, int limit, struct si
     struct dedup_rules rules;
     dedup_rules_default(&rules);
     rules.distance_m = atomic_load(&nearby_m);
-    struct dedup_facts probe = {.created_at = t->created_at, .phone = t->citizen_phone,
-                                .category_id = t->category_id, .area = t->area,
-                                .has_location = t->has_location, .lat = t->lat, .lng = t->lng};
+    struct dedup_facts probe = {.created_at = t->created_at,
+                                .phone = t->citizen_phone,
+                                .category_id = t->category_id,
+                                .area = t->area,
+                                .has_location = t->has_location,
+                                .lat = t->lat,
+                                .lng = t->lng};
     struct dedup_sketch sk;
     if (dedup_sketch_make(t->title, t->content, t->address, &sk) == 0)
         probe.sketch = &sk;
@@ -120,9 +127,12 @@ int app_similar_of(struct store *s, const struct ticket *t, int limit, struct si
     size_t k = 0;
     for (size_t i = 0; i < nrows; i++) {
         const struct similar_row *r = &rows[i];
-        struct dedup_facts cand = {.created_at = r->created_at, .phone = r->phone,
-                                   .category_id = r->category_id, .area = r->area,
-                                   .has_location = r->has_location, .lat = r->lat,
+        struct dedup_facts cand = {.created_at = r->created_at,
+                                   .phone = r->phone,
+                                   .category_id = r->category_id,
+                                   .area = r->area,
+                                   .has_location = r->has_location,
+                                   .lat = r->lat,
                                    .lng = r->lng,
                                    .sketch = r->has_sketch ? &r->sketch : NULL};
         struct similar_item *it = &items[k];

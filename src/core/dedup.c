@@ -21,9 +21,8 @@ void dedup_rules_default(struct dedup_rules *r)
 
 const char *dedup_reason_name(unsigned bit_index)
 {
-    static const char *const names[DR__COUNT] = {"same_phone", "same_category", "same_area",
-                                                 "nearby",     "similar_address",
-                                                 "similar_text"};
+    static const char *const names[DR__COUNT] = {"same_phone", "same_category",   "same_area",
+                                                 "nearby",     "similar_address", "similar_text"};
     return bit_index < DR__COUNT ? names[bit_index] : "?";
 }
 
@@ -38,11 +37,20 @@ double dedup_distance_m(double lat1, double lng1, double lat2, double lng2)
     return 2 * EARTH_RADIUS_M * asin(sqrt(h));
 }
 
-static bool present(const char *s) { return s && *s; }
+static bool present(const char *s)
+{
+    return s && *s;
+}
 
-static int64_t abs_ms(int64_t a, int64_t b) { return a > b ? a - b : b - a; }
+static int64_t abs_ms(int64_t a, int64_t b)
+{
+    return a > b ? a - b : b - a;
+}
 
-static double clamp01(double x) { return x < 0 ? 0 : x > 1 ? 1 : x; }
+static double clamp01(double x)
+{
+    return x < 0 ? 0 : x > 1 ? 1 : x;
+}
 
 bool dedup_match(const struct dedup_rules *r, const struct dedup_facts *probe,
                  const struct dedup_facts *cand, struct dedup_match *m)
@@ -72,8 +80,8 @@ bool dedup_match(const struct dedup_rules *r, const struct dedup_facts *probe,
 
     /* Nearby: the points decide when there are two; else the area, with
        the addresses agreeing where both have one. */
-    bool near = (m->reasons & DR_NEARBY) ||
-                ((m->reasons & DR_SAME_AREA) && (m->place < 0 || (m->reasons & DR_SIMILAR_ADDRESS)));
+    bool near = (m->reasons & DR_NEARBY) || ((m->reasons & DR_SAME_AREA) &&
+                                             (m->place < 0 || (m->reasons & DR_SIMILAR_ADDRESS)));
     bool by_phone = (m->reasons & DR_SAME_PHONE) && apart <= (int64_t)r->phone_days * DAY_MS;
     bool by_place = (m->reasons & DR_SAME_CATEGORY) && near && (m->reasons & DR_SIMILAR_TEXT) &&
                     apart <= (int64_t)r->text_days * DAY_MS;

@@ -31,11 +31,11 @@
 #include <stdint.h>
 
 struct dedup_rules {
-    int phone_days;        /* 30 */
-    int text_days;         /* 7 */
-    double distance_m;     /* 300 */
-    double min_text;       /* matter similarity that counts as similar text (0.12) */
-    double min_place;      /* address similarity that counts as the same place (0.5) */
+    int phone_days;    /* 30 */
+    int text_days;     /* 7 */
+    double distance_m; /* 300 */
+    double min_text;   /* matter similarity that counts as similar text (0.12) */
+    double min_place;  /* address similarity that counts as the same place (0.5) */
 };
 void dedup_rules_default(struct dedup_rules *r);
 
@@ -82,7 +82,7 @@ enum dedup_reason {
     DR_SAME_PHONE = 1 << 0,
     DR_SAME_CATEGORY = 1 << 1,
     DR_SAME_AREA = 1 << 2,
-    DR_NEARBY = 1 << 3,          /* within distance_m */
+    DR_NEARBY = 1 << 3, /* within distance_m */
     DR_SIMILAR_ADDRESS = 1 << 4,
     DR_SIMILAR_TEXT = 1 << 5
 };
@@ -91,11 +91,11 @@ enum dedup_reason {
 const char *dedup_reason_name(unsigned bit_index);
 
 struct dedup_match {
-    double score;       /* 0..1, higher is more likely the same matter */
-    unsigned reasons;   /* enum dedup_reason bits */
-    double distance_m;  /* < 0 when either has no coordinates */
-    double text;        /* matter similarity, -1 if either has no sketch */
-    double place;       /* address similarity, -1 if not comparable */
+    double score;      /* 0..1, higher is more likely the same matter */
+    unsigned reasons;  /* enum dedup_reason bits */
+    double distance_m; /* < 0 when either has no coordinates */
+    double text;       /* matter similarity, -1 if either has no sketch */
+    double place;      /* address similarity, -1 if not comparable */
 };
 
 /*

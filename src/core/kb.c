@@ -32,14 +32,20 @@ static int parse(const char *s, const char *const *names, int n)
     return -1;
 }
 
-int kb_state_parse(const char *s) { return parse(s, state_names, KB__COUNT); }
+int kb_state_parse(const char *s)
+{
+    return parse(s, state_names, KB__COUNT);
+}
 
 const char *kb_action_name(enum kb_action a)
 {
     return (unsigned)a < KA__COUNT ? action_names[a] : "?";
 }
 
-int kb_action_parse(const char *s) { return parse(s, action_names, KA__COUNT); }
+int kb_action_parse(const char *s)
+{
+    return parse(s, action_names, KA__COUNT);
+}
 
 const char *kb_field_name(unsigned bit_index)
 {
@@ -75,8 +81,8 @@ int kb_article_copy(struct kb_article *dst, const struct kb_article *src)
     dst->title = src->title ? strdup(src->title) : NULL;
     dst->body = src->body ? strdup(src->body) : NULL;
     dst->tags = src->n_tags ? calloc(src->n_tags, sizeof *dst->tags) : NULL;
-    bool oom = (src->title && !dst->title) || (src->body && !dst->body) ||
-               (src->n_tags && !dst->tags);
+    bool oom =
+        (src->title && !dst->title) || (src->body && !dst->body) || (src->n_tags && !dst->tags);
     for (size_t i = 0; !oom && i < src->n_tags; i++)
         oom = !(dst->tags[i] = strdup(src->tags[i]));
     if (oom) {

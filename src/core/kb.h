@@ -52,11 +52,11 @@ struct kb_article {
     int64_t category_id; /* 0 = none */
     char **tags;         /* malloc'd array of malloc'd strings */
     size_t n_tags;
-    int64_t unit_id;     /* owning unit; 0 = the center */
+    int64_t unit_id;                    /* owning unit; 0 = the center */
     int64_t effective_from, expires_at; /* Unix ms; 0 = open */
     enum kb_state state;
-    bool demo;           /* seeded demo content */
-    int revision;        /* the version clients name */
+    bool demo;    /* seeded demo content */
+    int revision; /* the version clients name */
     int64_t created_by, created_at, updated_by, updated_at, published_at;
 };
 void kb_article_init(struct kb_article *a);
@@ -72,10 +72,10 @@ struct kb_revision {
     int64_t id;
     int revision;
     int64_t at;
-    int64_t actor_id;  /* 0 for the command line (the demo seed) */
-    char *actor_name;  /* loaded for display */
+    int64_t actor_id; /* 0 for the command line (the demo seed) */
+    char *actor_name; /* loaded for display */
     enum kb_action action;
-    unsigned changed;  /* kb_field bits */
+    unsigned changed; /* kb_field bits */
     char *note;
     struct kb_article article; /* as it stood after this revision */
 };

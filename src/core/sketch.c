@@ -13,7 +13,7 @@
 
 /* Characters that make a pair say nothing about the matter. */
 static const char *const function_chars[] = {"的", "了", "着", "吗", "呢", "吧", "啊", "我",
-                                              "你", "他", "她", "们", "是", "在", "也", "都"};
+                                             "你", "他", "她", "们", "是", "在", "也", "都"};
 /* Stock phrases of hotline calls, and generic place words. */
 static const char *const stock_pairs[] = {
     "反映", "问题", "希望", "尽快", "处理", "解决", "相关", "部门", "市民", "来电", "咨询",
@@ -69,9 +69,9 @@ static int on_token(void *ctx, const struct text_token *t)
         return 0;
     }
     /* TEXT_CJK_CHARS: one character a token */
-    bool useful = t->len <= sizeof f->prev &&
-                  !in_list(t->text, t->len, function_chars,
-                           sizeof function_chars / sizeof function_chars[0]);
+    bool useful =
+        t->len <= sizeof f->prev &&
+        !in_list(t->text, t->len, function_chars, sizeof function_chars / sizeof function_chars[0]);
     if (useful && f->have_prev && f->prev_end == t->start) {
         char pair[8];
         memcpy(pair, f->prev, f->prev_len);

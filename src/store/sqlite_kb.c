@@ -12,9 +12,9 @@
 
 #include "store/sqlite_int.h"
 
-#define KB_COLS                                                                                 \
-    "a.id, a.title, a.body, a.category_id, a.tags, a.unit_id, a.effective_from, a.expires_at, " \
-    "a.state, a.demo, a.revision, a.created_by, a.created_at, a.updated_by, a.updated_at, "     \
+#define KB_COLS                                                                                    \
+    "a.id, a.title, a.body, a.category_id, a.tags, a.unit_id, a.effective_from, a.expires_at, "    \
+    "a.state, a.demo, a.revision, a.created_by, a.created_at, a.updated_by, a.updated_at, "        \
     "a.published_at"
 #define KB_NCOLS 16
 
@@ -71,7 +71,10 @@ static int unpack_tags(const char *s, struct kb_article *a)
     return 0;
 }
 
-static void bind_opt_time(sqlite3_stmt *st, int i, int64_t v) { sq_bind_id(st, i, v); }
+static void bind_opt_time(sqlite3_stmt *st, int i, int64_t v)
+{
+    sq_bind_id(st, i, v);
+}
 
 static int read_article(sqlite3_stmt *st, int first, struct kb_article *a);
 

@@ -7,25 +7,24 @@
 
 #include "store/sqlite_int.h"
 
-#define KB_COLS                                                                                 \
-    "a.id, a.title, a.body, a.category_id, a.tags, a.unit_id, a.effective_from, a.expires_at, " \
-    "a.state, a.demo, a.revision, a.created_by, a.created_at, a.updated_by, a.updated_at, "     \
+#define KB_COLS                                                                                    \
+    "a.id, a.title, a.body, a.category_id, a.tags, a.unit_id, a.effective_from, a.expires_at, "    \
+    "a.state, a.demo, a.revision, a.created_by, a.created_at, a.updated_by, a.updated_at, "        \
     "a.published_at"
 
 /* Read by sqlite_kb.c's reader; declared here to keep one column order. */
 int sq_kb_read(sqlite3_stmt *st, int first, struct kb_article *a);
 
-#define KB_FILTERS                                                                              \
-    " AND (:all = 1 OR a.state = 'published' OR (:scope IS NOT NULL AND a.unit_id IN "          \
-    "(SELECT id FROM units WHERE substr(path, 1, length(:scope)) = :scope)))"                   \
-    " AND (:state IS NULL OR a.state = :state)"                                                 \
-    " AND (:cat IS NULL OR a.category_id IN (WITH RECURSIVE sub(id) AS (SELECT :cat UNION ALL " \
-    "SELECT k.id FROM categories k JOIN sub ON k.parent_id = sub.id) SELECT id FROM sub))"      \
-    " AND (:unit IS NULL OR a.unit_id = :unit)"                                                 \
-    " AND (:tag IS NULL OR instr(a.tags, ',' || :tag || ',') > 0)"                              \
-    " AND (:ineffect = 0 OR (a.state = 'published' AND (a.effective_from IS NULL OR "           \
+#define KB_FILTERS                                                                                 \
+    " AND (:all = 1 OR a.state = 'published' OR (:scope IS NOT NULL AND a.unit_id IN "             \
+    "(SELECT id FROM units WHERE substr(path, 1, length(:scope)) = :scope)))"                      \
+    " AND (:state IS NULL OR a.state = :state)"                                                    \
+    " AND (:cat IS NULL OR a.category_id IN (WITH RECURSIVE sub(id) AS (SELECT :cat UNION ALL "    \
+    "SELECT k.id FROM categories k JOIN sub ON k.parent_id = sub.id) SELECT id FROM sub))"         \
+    " AND (:unit IS NULL OR a.unit_id = :unit)"                                                    \
+    " AND (:tag IS NULL OR instr(a.tags, ',' || :tag || ',') > 0)"                                 \
+    " AND (:ineffect = 0 OR (a.state = 'published' AND (a.effective_from IS NULL OR "              \
     "a.effective_from <= :now) AND (a.expires_at IS NULL OR a.expires_at > :now)))"
-
 
 static void bind_i(sqlite3_stmt *st, const char *name, int64_t v, bool null_if_zero)
 {
@@ -151,12 +150,12 @@ int store_kb_suggest(struct store_conn *c, const char *text, int64_t now, int li
         return STORE_OK; /* nothing to go on: no suggestions */
     if (rc != STORE_OK)
         return rc;
-    sqlite3_stmt *st = sq_stmt(
-        c, Q_KB_SUGGEST,
-        "SELECT " KB_COLS " FROM kb_fts f JOIN kb_articles a ON a.id = f.rowid "
-        "WHERE kb_fts MATCH ?1 AND a.state = 'published' AND (a.effective_from IS NULL OR "
-        "a.effective_from <= ?2) AND (a.expires_at IS NULL OR a.expires_at > ?2) "
-        "ORDER BY f.rank LIMIT ?3");
+    sqlite3_stmt *st =
+        sq_stmt(c, Q_KB_SUGGEST,
+                "SELECT " KB_COLS " FROM kb_fts f JOIN kb_articles a ON a.id = f.rowid "
+                "WHERE kb_fts MATCH ?1 AND a.state = 'published' AND (a.effective_from IS NULL OR "
+                "a.effective_from <= ?2) AND (a.expires_at IS NULL OR a.expires_at > ?2) "
+                "ORDER BY f.rank LIMIT ?3");
     if (!st) {
         free(fts);
         return STORE_ERROR;

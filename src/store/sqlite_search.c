@@ -105,8 +105,8 @@ int sq_fts_query(const char *text, bool any, int max_terms, char **out)
     if (!q.terms)
         return STORE_NOMEM;
     size_t tlen = strlen(text);
-    int rc = text_segment(seg, text, tlen > QUERY_MAX_BYTES ? QUERY_MAX_BYTES : tlen, 0, collect,
-                          &q);
+    int rc =
+        text_segment(seg, text, tlen > QUERY_MAX_BYTES ? QUERY_MAX_BYTES : tlen, 0, collect, &q);
     if (q.oom || rc == TEXT_NOMEM) {
         free(q.buf);
         free(q.terms);
@@ -169,8 +169,8 @@ int sq_snippet(const char *q, const char *const *texts, size_t n, char **out)
 
 /* ---- the window of a ticket search ---- */
 
-int sq_search_bound(struct store_conn *c, const char *fts, int64_t below, int window,
-                    int64_t *lo, int *hits)
+int sq_search_bound(struct store_conn *c, const char *fts, int64_t below, int window, int64_t *lo,
+                    int *hits)
 {
     sqlite3_stmt *st = sq_stmt(c, Q_SEARCH_BOUND,
                                "SELECT min(id), count(*) FROM (SELECT f.rowid AS id FROM "

@@ -9,8 +9,8 @@
 
 #include "store/sqlite_int.h"
 
-#define SIM_COLS                                                                               \
-    "t.id, t.number, t.title, t.status, t.created_at, t.citizen_phone, t.category_id, "       \
+#define SIM_COLS                                                                                   \
+    "t.id, t.number, t.title, t.status, t.created_at, t.citizen_phone, t.category_id, "            \
     "t.unit_id, t.area, t.lat, t.lng, s.sketch"
 
 static int read_row(sqlite3_stmt *st, struct similar_row *r)
@@ -109,13 +109,13 @@ static int near_candidates(struct store_conn *c, const struct similar_query *q, 
                            struct rows *rs)
 {
     bool has_area = q->area && *q->area;
-    sqlite3_stmt *st = sq_stmt(
-        c, Q_SIM_NEAR,
-        "SELECT t.id, t.created_at, t.area, t.lat, t.lng, s.sketch FROM tickets t "
-        "INDEXED BY tickets_near LEFT JOIN ticket_sketch s ON s.ticket_id = t.id "
-        "WHERE t.category_id = ?1 AND t.created_at BETWEEN ?2 AND ?3 AND t.id <> ?4 "
-        "AND ((?5 IS NOT NULL AND t.area = ?5) OR (?6 AND t.lat BETWEEN ?7 AND ?8 AND "
-        "t.lng BETWEEN ?9 AND ?10)) ORDER BY t.created_at DESC LIMIT ?11");
+    sqlite3_stmt *st =
+        sq_stmt(c, Q_SIM_NEAR,
+                "SELECT t.id, t.created_at, t.area, t.lat, t.lng, s.sketch FROM tickets t "
+                "INDEXED BY tickets_near LEFT JOIN ticket_sketch s ON s.ticket_id = t.id "
+                "WHERE t.category_id = ?1 AND t.created_at BETWEEN ?2 AND ?3 AND t.id <> ?4 "
+                "AND ((?5 IS NOT NULL AND t.area = ?5) OR (?6 AND t.lat BETWEEN ?7 AND ?8 AND "
+                "t.lng BETWEEN ?9 AND ?10)) ORDER BY t.created_at DESC LIMIT ?11");
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, q->category_id);
@@ -144,9 +144,9 @@ static int near_candidates(struct store_conn *c, const struct similar_query *q, 
         part.has_location = sqlite3_column_type(st, 3) != SQLITE_NULL;
         part.lat = sqlite3_column_double(st, 3);
         part.lng = sqlite3_column_double(st, 4);
-        part.has_sketch = dedup_sketch_decode(sqlite3_column_blob(st, 5),
-                                              (size_t)sqlite3_column_bytes(st, 5),
-                                              &part.sketch) == 0;
+        part.has_sketch =
+            dedup_sketch_decode(sqlite3_column_blob(st, 5), (size_t)sqlite3_column_bytes(st, 5),
+                                &part.sketch) == 0;
         bool want = !oom && (!q->keep || q->keep(q->keep_ctx, &part));
         free(part.area);
         if (oom) {

@@ -27,22 +27,27 @@ struct emit_ctx {
     void *fts_ctx;
     int (*x_token)(void *, int, const char *, int, int, int);
     bool query;
-    char prev[4];      /* the previous CJK character of the run */
+    char prev[4]; /* the previous CJK character of the run */
     size_t prev_len;
     size_t prev_start, prev_end;
-    bool have_prev;    /* a run is open */
-    bool run_paired;   /* query: the open run has given a pair */
+    bool have_prev;  /* a run is open */
+    bool run_paired; /* query: the open run has given a pair */
 };
 
 /* Maps a text_rc (negative) to an SQLite code; positive codes are FTS5's own. */
 static int sqlite_code(int rc)
 {
     switch (rc) {
-    case TEXT_OK: return SQLITE_OK;
-    case TEXT_NOMEM: return SQLITE_NOMEM;
-    case TEXT_TOOBIG: return SQLITE_TOOBIG;
-    case TEXT_ICU: return SQLITE_ERROR;
-    default: return rc; /* whatever xToken returned, passed on unchanged */
+    case TEXT_OK:
+        return SQLITE_OK;
+    case TEXT_NOMEM:
+        return SQLITE_NOMEM;
+    case TEXT_TOOBIG:
+        return SQLITE_TOOBIG;
+    case TEXT_ICU:
+        return SQLITE_ERROR;
+    default:
+        return rc; /* whatever xToken returned, passed on unchanged */
     }
 }
 
@@ -80,8 +85,8 @@ static int on_token(void *ctx, const struct text_token *t)
         char pair[8];
         memcpy(pair, e->prev, e->prev_len);
         memcpy(pair + e->prev_len, t->text, t->len);
-        rc = emit(e, e->query ? 0 : FTS5_TOKEN_COLOCATED, pair, e->prev_len + t->len,
-                  e->prev_start, t->end);
+        rc = emit(e, e->query ? 0 : FTS5_TOKEN_COLOCATED, pair, e->prev_len + t->len, e->prev_start,
+                  t->end);
         e->run_paired = true;
     }
     if (rc == SQLITE_OK && !e->query)
@@ -125,8 +130,8 @@ static int x_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text, 
                       int (*x_token)(void *, int, const char *, int, int, int))
 {
     struct tokenizer *t = (struct tokenizer *)p;
-    struct emit_ctx e = {.fts_ctx = ctx, .x_token = x_token,
-                         .query = (flags & FTS5_TOKENIZE_QUERY) != 0};
+    struct emit_ctx e = {
+        .fts_ctx = ctx, .x_token = x_token, .query = (flags & FTS5_TOKENIZE_QUERY) != 0};
     if (n_text <= 0 || !text)
         return SQLITE_OK;
     int rc = sqlite_code(text_segment(t->seg, text, (size_t)n_text, TEXT_CJK_CHARS, on_token, &e));

@@ -15,14 +15,14 @@
 struct text_seg {
     UBreakIterator *bi;
     const UNormalizer2 *norm;
-    UChar *src;          /* the input as UTF-16 */
-    size_t *src_off;     /* byte offset of each unit's code point; [n] = input length */
+    UChar *src;      /* the input as UTF-16 */
+    size_t *src_off; /* byte offset of each unit's code point; [n] = input length */
     size_t src_cap;
-    UChar *out;          /* normalised */
-    size_t *map_start;   /* original byte span of each output unit */
+    UChar *out;        /* normalised */
+    size_t *map_start; /* original byte span of each output unit */
     size_t *map_end;
     size_t out_cap;
-    char *tok;           /* the current token as UTF-8 */
+    char *tok; /* the current token as UTF-8 */
     size_t tok_cap;
 };
 

@@ -21,10 +21,9 @@
 #include <string.h>
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
-#include <unicode/uscript.h>
 #include <unicode/unorm2.h>
+#include <unicode/uscript.h>
 #include <unicode/utf16.h>
-
 
 int text_seg_new(struct text_seg **out)
 {
@@ -69,8 +68,14 @@ void text_seg_free(struct text_seg *s)
 static pthread_key_t thread_key;
 static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
 
-static void thread_free(void *p) { text_seg_free(p); }
-static void thread_init(void) { pthread_key_create(&thread_key, thread_free); }
+static void thread_free(void *p)
+{
+    text_seg_free(p);
+}
+static void thread_init(void)
+{
+    pthread_key_create(&thread_key, thread_free);
+}
 
 struct text_seg *text_seg_thread(void)
 {
@@ -217,8 +222,8 @@ static int chars(struct text_seg *s, size_t m, int *index, text_token_fn fn, voi
     return other < m ? words(s, other, m, index, fn, ctx) : TEXT_OK;
 }
 
-int text_segment(struct text_seg *s, const char *text, size_t len, unsigned flags,
-                 text_token_fn fn, void *ctx)
+int text_segment(struct text_seg *s, const char *text, size_t len, unsigned flags, text_token_fn fn,
+                 void *ctx)
 {
     if (len > TEXT_MAX_INPUT)
         return TEXT_TOOBIG;

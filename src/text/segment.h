@@ -50,8 +50,8 @@ struct text_token {
     size_t start;     /* byte offset of the token in the original text */
     size_t end;       /* one past its last byte in the original text */
     enum text_kind kind;
-    int chars;        /* code points in text */
-    int index;        /* 0, 1, 2 ... in the order emitted */
+    int chars; /* code points in text */
+    int index; /* 0, 1, 2 ... in the order emitted */
 };
 
 /*
@@ -85,8 +85,8 @@ void text_seg_thread_release(void);
  * Cuts text[0..len) into tokens and calls fn for each, in order. Returns
  * TEXT_OK, a negative enum text_rc, or the first non-zero value fn returned.
  */
-int text_segment(struct text_seg *s, const char *text, size_t len, unsigned flags,
-                 text_token_fn fn, void *ctx);
+int text_segment(struct text_seg *s, const char *text, size_t len, unsigned flags, text_token_fn fn,
+                 void *ctx);
 
 /* True if text has at least one word (letters, digits or ideographs). */
 bool text_has_words(struct text_seg *s, const char *text, size_t len);

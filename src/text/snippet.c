@@ -12,7 +12,7 @@
 #define LEAD_CHARS 12 /* characters shown before the first match */
 
 struct qword {
-    char *text;                     /* the tokens back to back */
+    char *text; /* the tokens back to back */
     size_t lens[WORD_MAX_TOKENS];
     size_t ntok;
 };
@@ -27,7 +27,7 @@ struct toks {
     struct tok {
         size_t start, end; /* in the original text */
         size_t off, len;   /* of the normalised text in buf */
-    } *t;
+    } * t;
     size_t n, cap;
     char *buf;
     size_t blen, bcap;
@@ -230,8 +230,8 @@ static char *render(const char *text, size_t len, size_t from, size_t to, const 
     return out;
 }
 
-int text_snippet(struct text_seg *s, const struct text_query *q, const char *const *texts,
-                 size_t n, size_t max_chars, char **out)
+int text_snippet(struct text_seg *s, const struct text_query *q, const char *const *texts, size_t n,
+                 size_t max_chars, char **out)
 {
     *out = NULL;
     int best = -1, best_score = -1, rc = TEXT_OK;

@@ -42,7 +42,7 @@ void text_query_free(struct text_query *q);
  * (the markers themselves are dropped from the source text). *out is
  * malloc'd, NULL if every text is empty. TEXT_OK or a negative text_rc.
  */
-int text_snippet(struct text_seg *s, const struct text_query *q, const char *const *texts,
-                 size_t n, size_t max_chars, char **out);
+int text_snippet(struct text_seg *s, const struct text_query *q, const char *const *texts, size_t n,
+                 size_t max_chars, char **out);
 
 #endif

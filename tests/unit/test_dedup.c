@@ -2,11 +2,14 @@
  * test_dedup.c - repeat-request fingerprints and candidate rules
  * (core/dedup.c).
  */
+/* cmocka needs these first, in this order */
+/* clang-format off */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+/* clang-format on */
 
 #include <math.h>
 #include <string.h>
@@ -27,8 +30,8 @@ static struct dedup_sketch sk(const char *title, const char *content, const char
 static void test_sketch_basics(void **state)
 {
     (void)state;
-    struct dedup_sketch a = sk("小区电梯坏了", "幸福小区3号楼电梯停运两天，老人下不了楼。",
-                               "建设路幸福小区3号楼");
+    struct dedup_sketch a =
+        sk("小区电梯坏了", "幸福小区3号楼电梯停运两天，老人下不了楼。", "建设路幸福小区3号楼");
     struct dedup_sketch b = a;
     assert_true(fabs(dedup_text_similarity(&a, &b) - 1) < 1e-9);
     assert_true(fabs(dedup_place_similarity(&a, &b) - 1) < 1e-9);
@@ -72,8 +75,8 @@ static void test_repeats_closer(void **state)
         {"咨询孕前检查", "想了解免费孕前优生健康检查需要带什么材料，在哪里做。"},
     };
     const char *addr = "建设路幸福小区3号楼";
-    struct dedup_sketch stuck = sk("幸福小区3号楼电梯困人",
-                                   "幸福小区3号楼电梯今天上午困人，二十分钟后才有人来。", addr);
+    struct dedup_sketch stuck =
+        sk("幸福小区3号楼电梯困人", "幸福小区3号楼电梯今天上午困人，二十分钟后才有人来。", addr);
     struct dedup_rules r;
     dedup_rules_default(&r);
     double repeat_sum = 0, stuck_sum = 0;
@@ -119,12 +122,16 @@ static void test_rules(void **state)
     struct dedup_rules r;
     dedup_rules_default(&r);
     struct dedup_sketch lift = sk("电梯停运", "幸福小区3号楼电梯停运两天", "幸福小区3号楼");
-    struct dedup_sketch lift2 = sk("电梯又停了", "幸福小区3号楼电梯停运，还没人修", "幸福小区3号楼");
-    struct dedup_sketch trash = sk("垃圾无人清运", "门口的垃圾堆了好几天，气味很大，没有人管",
-                                   "幸福小区3号楼");
+    struct dedup_sketch lift2 =
+        sk("电梯又停了", "幸福小区3号楼电梯停运，还没人修", "幸福小区3号楼");
+    struct dedup_sketch trash =
+        sk("垃圾无人清运", "门口的垃圾堆了好几天，气味很大，没有人管", "幸福小区3号楼");
     const int64_t t0 = INT64_C(1790000000000);
-    struct dedup_facts probe = {.created_at = t0, .phone = "13812345678", .category_id = 7,
-                                .area = "DC-XF", .sketch = &lift};
+    struct dedup_facts probe = {.created_at = t0,
+                                .phone = "13812345678",
+                                .category_id = 7,
+                                .area = "DC-XF",
+                                .sketch = &lift};
     static const struct {
         const char *name;
         int64_t dt;
@@ -150,8 +157,10 @@ static void test_rules(void **state)
         {"no fingerprint", -DAY, NULL, "DC-XF", 7, 2, false, 0, 0, false, 0},
     };
     for (size_t i = 0; i < N(cases); i++) {
-        struct dedup_facts c = {.created_at = t0 + cases[i].dt, .phone = cases[i].phone,
-                                .category_id = cases[i].category, .area = cases[i].area,
+        struct dedup_facts c = {.created_at = t0 + cases[i].dt,
+                                .phone = cases[i].phone,
+                                .category_id = cases[i].category,
+                                .area = cases[i].area,
                                 .sketch = cases[i].text == 2   ? NULL
                                           : cases[i].text == 0 ? &lift2
                                                                : &trash};
@@ -173,12 +182,16 @@ static void test_nearby_and_scores(void **state)
     struct dedup_sketch h = sk("路灯不亮", "建设路和平路口的路灯已经一周不亮了", NULL);
     struct dedup_sketch other_text = sk("路灯白天也亮着", "白天也一直亮着，浪费电", NULL);
     const int64_t t0 = INT64_C(1790000000000);
-    struct dedup_facts probe = {.created_at = t0, .category_id = 4, .has_location = true,
-                                .lat = 35.1, .lng = 117.1, .sketch = &h};
+    struct dedup_facts probe = {.created_at = t0,
+                                .category_id = 4,
+                                .has_location = true,
+                                .lat = 35.1,
+                                .lng = 117.1,
+                                .sketch = &h};
     struct dedup_facts near = probe, far = probe;
     near.created_at = far.created_at = t0 - DAY;
     near.lat += 0.0018; /* ~200 m */
-    far.lat += 0.02;   /* ~2.2 km */
+    far.lat += 0.02;    /* ~2.2 km */
     struct dedup_match m1, m2, m3;
     assert_true(dedup_match(&r, &probe, &near, &m1));
     assert_true(m1.reasons & DR_NEARBY);
@@ -201,8 +214,8 @@ static void test_nearby_and_scores(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sketch_basics),    cmocka_unit_test(test_repeats_closer),
-        cmocka_unit_test(test_distance),         cmocka_unit_test(test_rules),
+        cmocka_unit_test(test_sketch_basics),     cmocka_unit_test(test_repeats_closer),
+        cmocka_unit_test(test_distance),          cmocka_unit_test(test_rules),
         cmocka_unit_test(test_nearby_and_scores),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,11 +4,14 @@
  * what a search finds, where highlights land, odd queries, and error codes
  * passed through from xToken.
  */
+/* cmocka needs these first, in this order */
+/* clang-format off */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+/* clang-format on */
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -25,7 +28,7 @@
 /* ---- segmentation ---- */
 
 struct collected {
-    char text[1024];  /* tokens joined by '|' */
+    char text[1024]; /* tokens joined by '|' */
     size_t starts[64], ends[64];
     int kinds[64];
     int n;
@@ -63,13 +66,13 @@ static void test_words(void **state)
     } cases[] = {
         {"咨询免费孕前优生健康检查", "咨询|免费|孕|前|优|生|健康|检查"},
         {"牡丹区交警大队", "牡丹|区|交警|大队"},
-        {"Hello, World!", "hello|world"},          /* case folded, punctuation dropped */
-        {"１２３４５热线", "12345|热线"},           /* full-width digits made ASCII */
+        {"Hello, World!", "hello|world"}, /* case folded, punctuation dropped */
+        {"１２３４５热线", "12345|热线"}, /* full-width digits made ASCII */
         {"ＡＢＣ公司", "abc|公司"},
         {"12345 或 0530-5311234", "12345|或|0530|5311234"},
-        {"面积3.5平方米", "面积|3.5|平方米"},       /* numbers whole */
+        {"面积3.5平方米", "面积|3.5|平方米"}, /* numbers whole */
         {"WiFi密码", "wifi|密码"},
-        {"  ，。！？……  ", ""},                     /* nothing but punctuation */
+        {"  ，。！？……  ", ""}, /* nothing but punctuation */
         {"", ""},
     };
     for (size_t i = 0; i < N(cases); i++) {
@@ -97,7 +100,9 @@ static void test_chars_and_offsets(void **state)
     assert_int_equal(c.starts[1], 2);
     assert_int_equal(c.ends[1], 7);
     /* invalid UTF-8 is skipped as a replacement character, offsets stay right */
-    c = seg("a\xff" "b", 0);
+    c = seg("a\xff"
+            "b",
+            0);
     assert_string_equal(c.text, "a|b");
     assert_int_equal(c.starts[1], 2);
     /* a character outside the BMP (U+20000, CJK Extension B) */
@@ -119,9 +124,8 @@ static void test_callback_code_passes_through(void **state)
     (void)state;
     int n = 0;
     const char *s = "一二三四五";
-    assert_int_equal(text_segment(text_seg_thread(), s, strlen(s), TEXT_CJK_CHARS, stop_after_two,
-                                  &n),
-                     4242);
+    assert_int_equal(
+        text_segment(text_seg_thread(), s, strlen(s), TEXT_CJK_CHARS, stop_after_two, &n), 4242);
     assert_int_equal(n, 2);
     assert_true(text_has_words(text_seg_thread(), "电梯", 6));
     assert_false(text_has_words(text_seg_thread(), "\"()*-", 5));
@@ -182,18 +186,18 @@ static void test_fts_finds(void **state)
         const char *q, *hits;
     } cases[] = {
         {"电梯", "1"},
-        {"加装电梯", "1"},           /* ICU cuts 加装 alone differently than inside the text */
+        {"加装电梯", "1"}, /* ICU cuts 加装 alone differently than inside the text */
         {"老旧小区 电梯", "1"},
-        {"孕前检查", "2"},           /* all of 孕|前|检查 */
+        {"孕前检查", "2"}, /* all of 孕|前|检查 */
         {"孕前优生健康检查", "2"},
-        {"12345", "3"},              /* the text has full-width digits */
+        {"12345", "3"}, /* the text has full-width digits */
         {"１２３４５", "3"},
         {"头盔", "4"},
-        {"电动车头盔", "4"},         /* 电|动|车|头盔: each word is in 电动自行车...头盔 */
-        {"汽车头盔", "-"},            /* 汽 is not */
+        {"电动车头盔", "4"}, /* 电|动|车|头盔: each word is in 电动自行车...头盔 */
+        {"汽车头盔", "-"},   /* 汽 is not */
         {"停电", "5"},
         {"电", "1,4,5"},
-        {"电梯 头盔", "-"},          /* every word must be there */
+        {"电梯 头盔", "-"}, /* every word must be there */
     };
     sqlite3 *db = open_db();
     char got[128];
@@ -211,9 +215,12 @@ static void test_fts_odd_queries(void **state)
 {
     (void)state;
     static const char *const odd[] = {
-        "\"", "\"\"", "电梯\"", "NEAR(电梯 加装, 3)", "*", "电*", "-电梯", "电梯 -加装",
-        "(", ")", "(电梯", "电梯 OR", "AND", "OR 电梯", "NOT", "t:电梯", "{t}: 电梯", "^电梯",
-        "电梯 + 头盔", "'; DROP TABLE d; --", "\\", "%", "\x01\x02", "a\"b\"c",
+        "\"",        "\"\"",    "电梯\"",      "NEAR(电梯 加装, 3)",
+        "*",         "电*",     "-电梯",       "电梯 -加装",
+        "(",         ")",       "(电梯",       "电梯 OR",
+        "AND",       "OR 电梯", "NOT",         "t:电梯",
+        "{t}: 电梯", "^电梯",   "电梯 + 头盔", "'; DROP TABLE d; --",
+        "\\",        "%",       "\x01\x02",    "a\"b\"c",
     };
     sqlite3 *db = open_db();
     char got[128];
@@ -268,9 +275,11 @@ static void test_snippets(void **state)
         const char *texts[3];
         const char *want;
     } cases[] = {
-        {"加装电梯", {"我们老旧小区加装电梯，一楼住户不同意", NULL, NULL},
+        {"加装电梯",
+         {"我们老旧小区加装电梯，一楼住户不同意", NULL, NULL},
          "我们老旧小区\x02加装电梯\x03，一楼住户不同意"},
-        {"孕前检查", {"咨询国家免费孕前优生健康检查", NULL, NULL},
+        {"孕前检查",
+         {"咨询国家免费孕前优生健康检查", NULL, NULL},
          "咨询国家免费\x02孕前\x03优生健康\x02检查\x03"},
         {"12345", {"拨打１２３４５热线", NULL, NULL}, "拨打\x02１２３４５\x03热线"},
         /* the text where most words match wins; ties go to the earlier */
@@ -278,7 +287,11 @@ static void test_snippets(void **state)
         /* no match: the start of the first text */
         {"头盔", {"小区停电了", "标题", NULL}, "小区停电了"},
         /* markers in the source are not taken for ours */
-        {"电", {"a\x02" "b电", NULL, NULL}, "a b\x02电\x03"},
+        {"电",
+         {"a\x02"
+          "b电",
+          NULL, NULL},
+         "a b\x02电\x03"},
     };
     for (size_t i = 0; i < N(cases); i++) {
         struct text_query *tq;
@@ -295,7 +308,9 @@ static void test_snippets(void **state)
     size_t lp = 0;
     for (int i = 0; i < 81; i++)
         lp += (size_t)snprintf(longtext + lp, sizeof longtext - lp, "%s",
-                               i < 40 ? "很长的内容" : i == 40 ? "电梯坏了" : "后面的内容");
+                               i < 40    ? "很长的内容"
+                               : i == 40 ? "电梯坏了"
+                                         : "后面的内容");
     struct text_query *tq;
     assert_int_equal(text_query_new(sg, "电梯", strlen("电梯"), 32, &tq), TEXT_OK);
     const char *texts[] = {longtext};
@@ -337,9 +352,9 @@ static void test_fts_xtoken_code(void **state)
     assert_int_equal(tk.xCreate(user, NULL, 0, &t), SQLITE_OK);
     int count = 0;
     const char *text = "一二三四五";
-    assert_int_equal(tk.xTokenize(t, &count, FTS5_TOKENIZE_DOCUMENT, text, (int)strlen(text),
-                                  token_fails),
-                     SQLITE_ABORT);
+    assert_int_equal(
+        tk.xTokenize(t, &count, FTS5_TOKENIZE_DOCUMENT, text, (int)strlen(text), token_fails),
+        SQLITE_ABORT);
     assert_int_equal(count, 3);
     const char *arg = "x";
     Fts5Tokenizer *t2 = NULL;
