@@ -8,6 +8,7 @@
 
 #include "core/timeutil.h"
 #include "store/pg_int.h"
+#include "store/common.h"
 
 typedef int (*row_reader)(PGresult *r, int row, void *rec);
 
@@ -64,26 +65,11 @@ static int read_unit(PGresult *r, int row, void *rec)
 
 static void release_unit(void *rec) { unit_release(rec); }
 
-static int parent_path(struct store_conn *c, int64_t parent_id, char *buf, size_t len)
-{
-    if (!parent_id) {
-        snprintf(buf, len, "/");
-        return STORE_OK;
-    }
-    struct unit p = {0};
-    int rc = pg_store_unit_get(c, parent_id, &p);
-    if (rc == STORE_NOTFOUND)
-        return STORE_INVALID;
-    if (rc == STORE_OK)
-        snprintf(buf, len, "%s", p.path);
-    unit_release(&p);
-    return rc;
-}
 
 int pg_store_unit_insert(struct store_conn *c, struct unit *u)
 {
     char ppath[512];
-    int rc = parent_path(c, u->parent_id, ppath, sizeof ppath);
+    int rc = store_parent_path(c, u->parent_id, ppath, sizeof ppath);
     if (rc != STORE_OK)
         return rc;
     int64_t now = time_now_ms();
@@ -120,7 +106,7 @@ int pg_store_unit_update(struct store_conn *c, struct unit *u)
     if (rc != STORE_OK)
         return rc;
     char ppath[512], path[600];
-    rc = parent_path(c, u->parent_id, ppath, sizeof ppath);
+    rc = store_parent_path(c, u->parent_id, ppath, sizeof ppath);
     if (rc != STORE_OK)
         goto done;
     snprintf(path, sizeof path, "%s%lld/", ppath, (long long)u->id);

@@ -9,33 +9,9 @@
 #include "core/dedup.h"
 #include "core/sla.h"
 #include "store/pg_int.h"
+#include "store/common.h"
 #include "store/pg_search.h"
 
-static void copy_number(char *dst, const char *src)
-{
-    dst[0] = '\0';
-    if (src && strlen(src) == TICKET_NUMBER_LEN)
-        memcpy(dst, src, TICKET_NUMBER_LEN + 1);
-}
-
-static int parse_co_units(const char *s, struct ticket *t)
-{
-    size_t n = 1;
-    for (const char *p = s; *p; p++)
-        n += *p == ',';
-    t->co_unit_ids = calloc(n, sizeof *t->co_unit_ids);
-    if (!t->co_unit_ids)
-        return 1;
-    while (*s) {
-        char *end;
-        long long v = strtoll(s, &end, 10);
-        if (end == s)
-            break;
-        t->co_unit_ids[t->n_co_unit_ids++] = v;
-        s = *end == ',' ? end + 1 : end;
-    }
-    return 0;
-}
 
 static void read_span(PGresult *r, int row, int col, struct sla_span *out)
 {
@@ -48,7 +24,7 @@ int pg_read_ticket(PGresult *r, int row, int first, struct ticket *t)
     int oom = 0, i = first;
     ticket_init(t);
     t->id = pg_col_int(r, row, i++);
-    copy_number(t->number, pg_col_str(r, row, i++));
+    store_copy_number(t->number, pg_col_str(r, row, i++));
     t->channel = channel_parse(pg_col_str(r, row, i++));
     t->type = ticket_type_parse(pg_col_str(r, row, i++));
     t->urgency = urgency_parse(pg_col_str(r, row, i++));
@@ -86,7 +62,7 @@ int pg_read_ticket(PGresult *r, int row, int first, struct ticket *t)
     t->extension_reason = pg_col_text(r, row, i++, &oom);
     t->urge_count = (int)pg_col_int(r, row, i++);
     t->reopen_count = (int)pg_col_int(r, row, i++);
-    copy_number(t->master, pg_col_str(r, row, i++));
+    store_copy_number(t->master, pg_col_str(r, row, i++));
     t->created_by = pg_col_int(r, row, i++);
     t->created_at = pg_col_int(r, row, i++);
     t->updated_at = pg_col_int(r, row, i++);
@@ -98,7 +74,7 @@ int pg_read_ticket(PGresult *r, int row, int first, struct ticket *t)
     t->deadline_provisional = (unsigned)pg_col_int(r, row, i++);
     const char *co = pg_col_str(r, row, i++);
     if (co && *co && !oom)
-        oom = parse_co_units(co, t);
+        oom = store_parse_co_units(co, t);
     return oom ? STORE_NOMEM : STORE_OK;
 }
 

@@ -8,6 +8,7 @@
 
 #include "core/timeutil.h"
 #include "store/sqlite_int.h"
+#include "store/common.h"
 
 /* Appends each row of `st` to a growing array via `read`; frees on failure. */
 typedef int (*row_reader)(sqlite3_stmt *st, void *rec);
@@ -87,27 +88,11 @@ static int read_unit(sqlite3_stmt *st, void *rec)
 
 static void release_unit(void *rec) { unit_release(rec); }
 
-/* The path of `parent_id` ("/" for a root) into buf. */
-static int parent_path(struct store_conn *c, int64_t parent_id, char *buf, size_t len)
-{
-    if (!parent_id) {
-        snprintf(buf, len, "/");
-        return STORE_OK;
-    }
-    struct unit p = {0};
-    int rc = store_unit_get(c, parent_id, &p);
-    if (rc == STORE_NOTFOUND)
-        return STORE_INVALID;
-    if (rc == STORE_OK)
-        snprintf(buf, len, "%s", p.path);
-    unit_release(&p);
-    return rc;
-}
 
 int store_unit_insert(struct store_conn *c, struct unit *u)
 {
     char ppath[512];
-    int rc = parent_path(c, u->parent_id, ppath, sizeof ppath);
+    int rc = store_parent_path(c, u->parent_id, ppath, sizeof ppath);
     if (rc != STORE_OK)
         return rc;
     int64_t now = time_now_ms();
@@ -148,7 +133,7 @@ int store_unit_update(struct store_conn *c, struct unit *u)
     if (rc != STORE_OK)
         return rc;
     char ppath[512], path[600];
-    rc = parent_path(c, u->parent_id, ppath, sizeof ppath);
+    rc = store_parent_path(c, u->parent_id, ppath, sizeof ppath);
     if (rc != STORE_OK)
         goto done;
     snprintf(path, sizeof path, "%s%lld/", ppath, (long long)u->id);

@@ -8,35 +8,9 @@
 
 #include "core/sla.h"
 #include "store/sqlite_int.h"
+#include "store/common.h"
 
 
-
-static void copy_number(char *dst, const unsigned char *src)
-{
-    dst[0] = '\0';
-    if (src && strlen((const char *)src) == TICKET_NUMBER_LEN)
-        memcpy(dst, src, TICKET_NUMBER_LEN + 1);
-}
-
-/* Parses the comma list of co-unit ids of TICKET_COLS' last column; 1 on OOM. */
-static int parse_co_units(const char *s, struct ticket *t)
-{
-    size_t n = 1;
-    for (const char *p = s; *p; p++)
-        n += *p == ',';
-    t->co_unit_ids = calloc(n, sizeof *t->co_unit_ids);
-    if (!t->co_unit_ids)
-        return 1;
-    while (*s) {
-        char *end;
-        long long v = strtoll(s, &end, 10);
-        if (end == s)
-            break;
-        t->co_unit_ids[t->n_co_unit_ids++] = v;
-        s = *end == ',' ? end + 1 : end;
-    }
-    return 0;
-}
 
 /* A span column ("15 working_days"); NULL or unreadable is "not set". */
 static void read_span(sqlite3_stmt *st, int i, struct sla_span *out)
@@ -60,7 +34,7 @@ static int read_ticket_at(sqlite3_stmt *st, struct ticket *t, int first)
     int oom = 0, i = first;
     ticket_init(t);
     t->id = sqlite3_column_int64(st, i++);
-    copy_number(t->number, sqlite3_column_text(st, i++));
+    store_copy_number(t->number, (const char *)sqlite3_column_text(st, i++));
     t->channel = channel_parse((const char *)sqlite3_column_text(st, i++));
     t->type = ticket_type_parse((const char *)sqlite3_column_text(st, i++));
     t->urgency = urgency_parse((const char *)sqlite3_column_text(st, i++));
@@ -98,7 +72,7 @@ static int read_ticket_at(sqlite3_stmt *st, struct ticket *t, int first)
     t->extension_reason = sq_col_text(st, i++, &oom);
     t->urge_count = sqlite3_column_int(st, i++);
     t->reopen_count = sqlite3_column_int(st, i++);
-    copy_number(t->master, sqlite3_column_text(st, i++));
+    store_copy_number(t->master, (const char *)sqlite3_column_text(st, i++));
     t->created_by = sq_col_id(st, i++);
     t->created_at = sqlite3_column_int64(st, i++);
     t->updated_at = sqlite3_column_int64(st, i++);
@@ -110,7 +84,7 @@ static int read_ticket_at(sqlite3_stmt *st, struct ticket *t, int first)
     t->deadline_provisional = (unsigned)sqlite3_column_int(st, i++);
     const char *co = (const char *)sqlite3_column_text(st, i++);
     if (co && *co && !oom)
-        oom = parse_co_units(co, t);
+        oom = store_parse_co_units(co, t);
     return oom ? STORE_NOMEM : STORE_OK;
 }
 
