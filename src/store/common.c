@@ -51,3 +51,69 @@ int store_parent_path(struct store_conn *c, int64_t parent_id, char *buf, size_t
     unit_release(&p);
     return rc;
 }
+
+char *store_kb_pack_tags(const struct kb_article *a)
+{
+    size_t n = 2;
+    for (size_t i = 0; i < a->n_tags; i++)
+        n += strlen(a->tags[i]) + 1;
+    char *s = malloc(n);
+    if (!s)
+        return NULL;
+    size_t p = 0;
+    s[p++] = ',';
+    for (size_t i = 0; i < a->n_tags; i++) {
+        size_t l = strlen(a->tags[i]);
+        memcpy(s + p, a->tags[i], l);
+        p += l;
+        s[p++] = ',';
+    }
+    s[p] = '\0';
+    return s;
+}
+
+int store_kb_unpack_tags(const char *s, struct kb_article *a)
+{
+    a->tags = NULL;
+    a->n_tags = 0;
+    if (!s)
+        return 0;
+    size_t n = 0;
+    for (const char *p = s; *p; p++)
+        n += *p == ',';
+    if (n < 2)
+        return 0;
+    a->tags = calloc(n - 1, sizeof *a->tags);
+    if (!a->tags)
+        return -1;
+    const char *p = s + (*s == ',');
+    while (*p) {
+        const char *e = strchr(p, ',');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        if (l) {
+            char *t = malloc(l + 1);
+            if (!t)
+                return -1;
+            memcpy(t, p, l);
+            t[l] = '\0';
+            a->tags[a->n_tags++] = t;
+        }
+        p += l + (e != NULL);
+    }
+    return 0;
+}
+
+int store_depth_under(struct store_conn *c, int64_t parent_id, int *depth)
+{
+    if (!parent_id) {
+        *depth = 1;
+        return STORE_OK;
+    }
+    struct category p = {0};
+    int rc = store_category_get(c, parent_id, &p);
+    if (rc == STORE_NOTFOUND)
+        return STORE_INVALID;
+    *depth = p.depth + 1;
+    category_release(&p);
+    return rc;
+}

@@ -22,4 +22,13 @@ int store_parse_co_units(const char *s, struct ticket *t);
  */
 int store_parent_path(struct store_conn *c, int64_t parent_id, char *buf, size_t len);
 
+/* Tags stored as ",a,b," (malloc'd; NULL out of memory) and split back into a->tags
+   (0, or -1 out of memory). */
+char *store_kb_pack_tags(const struct kb_article *a);
+int store_kb_unpack_tags(const char *s, struct kb_article *a);
+
+/* The depth of a category placed under parent_id (1 for a root); STORE_INVALID if
+   the parent does not exist. Reads through the store's dispatch. */
+int store_depth_under(struct store_conn *c, int64_t parent_id, int *depth);
+
 #endif

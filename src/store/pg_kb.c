@@ -8,55 +8,10 @@
 #include <string.h>
 
 #include "store/pg_int.h"
+#include "store/common.h"
 #include "store/pg_kb.h"
 #include "store/pg_search.h"
 
-char *pg_kb_pack_tags(const struct kb_article *a)
-{
-    size_t n = 2;
-    for (size_t i = 0; i < a->n_tags; i++)
-        n += strlen(a->tags[i]) + 1;
-    char *s = malloc(n);
-    if (!s)
-        return NULL;
-    size_t p = 0;
-    s[p++] = ',';
-    for (size_t i = 0; i < a->n_tags; i++) {
-        size_t l = strlen(a->tags[i]);
-        memcpy(s + p, a->tags[i], l);
-        p += l;
-        s[p++] = ',';
-    }
-    s[p] = '\0';
-    return s;
-}
-
-/* Splits ",a,b," into a->tags; 0, or -1 out of memory. */
-static int unpack_tags(const char *s, struct kb_article *a)
-{
-    a->tags = NULL;
-    a->n_tags = 0;
-    size_t n = 0;
-    for (const char *p = s ? s : ""; *p; p++)
-        n += *p == ',';
-    if (n < 2)
-        return 0;
-    a->tags = calloc(n - 1, sizeof *a->tags);
-    if (!a->tags)
-        return -1;
-    for (const char *p = s + (*s == ','); *p;) {
-        const char *e = strchr(p, ',');
-        size_t l = e ? (size_t)(e - p) : strlen(p);
-        if (l) {
-            char *t = strndup(p, l);
-            if (!t)
-                return -1;
-            a->tags[a->n_tags++] = t;
-        }
-        p += l + (e != NULL);
-    }
-    return 0;
-}
 
 int pg_kb_read(PGresult *r, int row, int first, struct kb_article *a)
 {
@@ -66,7 +21,7 @@ int pg_kb_read(PGresult *r, int row, int first, struct kb_article *a)
     a->title = pg_col_text(r, row, i++, &oom);
     a->body = pg_col_text(r, row, i++, &oom);
     a->category_id = pg_col_int(r, row, i++);
-    if (unpack_tags(pg_col_str(r, row, i++), a))
+    if (store_kb_unpack_tags(pg_col_str(r, row, i++), a))
         oom = 1;
     a->unit_id = pg_col_int(r, row, i++);
     a->effective_from = pg_col_int(r, row, i++);
@@ -93,7 +48,7 @@ int pg_kb_read(PGresult *r, int row, int first, struct kb_article *a)
  */
 static int bind_fields(struct pg_params *p, const struct kb_article *a, char **tags, char **doc)
 {
-    *tags = pg_kb_pack_tags(a);
+    *tags = store_kb_pack_tags(a);
     *doc = NULL;
     if (!*tags)
         return STORE_NOMEM;
@@ -198,7 +153,7 @@ int pg_store_kb_revision_insert(struct store_conn *c, const struct kb_revision *
         if (r->changed & (1u << b))
             n += (size_t)snprintf(changed + n, sizeof changed - n, "%s%s", n ? "," : "",
                                   kb_field_name(b));
-    char *tags = pg_kb_pack_tags(a);
+    char *tags = store_kb_pack_tags(a);
     if (!tags)
         return STORE_NOMEM;
     struct pg_params p = {0};
@@ -278,7 +233,7 @@ int pg_store_kb_revisions(struct store_conn *c, int64_t article_id, struct kb_re
         a->title = pg_col_text(r, i, 9, &oom);
         a->body = pg_col_text(r, i, 10, &oom);
         a->category_id = pg_col_int(r, i, 11);
-        oom |= unpack_tags(pg_col_str(r, i, 12), a) != 0;
+        oom |= store_kb_unpack_tags(pg_col_str(r, i, 12), a) != 0;
         a->unit_id = pg_col_int(r, i, 13);
         a->effective_from = pg_col_int(r, i, 14);
         a->expires_at = pg_col_int(r, i, 15);

@@ -15,6 +15,5 @@
 /* Reads PG_KB_COLS from column `first` of row `row`. */
 int pg_kb_read(PGresult *r, int row, int first, struct kb_article *a);
 /* The article's tags as ",a,b," (malloc'd), or NULL out of memory. */
-char *pg_kb_pack_tags(const struct kb_article *a);
 
 #endif

@@ -205,20 +205,6 @@ static int read_category(PGresult *r, int row, void *rec)
 
 static void release_category(void *rec) { category_release(rec); }
 
-static int depth_under(struct store_conn *c, int64_t parent_id, int *depth)
-{
-    if (!parent_id) {
-        *depth = 1;
-        return STORE_OK;
-    }
-    struct category p = {0};
-    int rc = pg_store_category_get(c, parent_id, &p);
-    if (rc == STORE_NOTFOUND)
-        return STORE_INVALID;
-    *depth = p.depth + 1;
-    category_release(&p);
-    return rc;
-}
 
 static void bind_category(struct pg_params *p, const struct category *k, int64_t now)
 {
@@ -233,7 +219,7 @@ static void bind_category(struct pg_params *p, const struct category *k, int64_t
 
 int pg_store_category_insert(struct store_conn *c, struct category *k)
 {
-    int rc = depth_under(c, k->parent_id, &k->depth);
+    int rc = store_depth_under(c, k->parent_id, &k->depth);
     if (rc != STORE_OK)
         return rc;
     int64_t now = time_now_ms();
@@ -254,7 +240,7 @@ int pg_store_category_insert(struct store_conn *c, struct category *k)
 
 int pg_store_category_update(struct store_conn *c, struct category *k)
 {
-    int rc = depth_under(c, k->parent_id, &k->depth);
+    int rc = store_depth_under(c, k->parent_id, &k->depth);
     if (rc != STORE_OK)
         return rc;
     int64_t now = time_now_ms(), changed = 0;

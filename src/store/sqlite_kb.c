@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "store/sqlite_int.h"
+#include "store/common.h"
 
 #define KB_COLS                                                                                    \
     "a.id, a.title, a.body, a.category_id, a.tags, a.unit_id, a.effective_from, a.expires_at, "    \
@@ -18,58 +19,6 @@
     "a.published_at"
 #define KB_NCOLS 16
 
-/* The article's tags as ",a,b," (malloc'd), or NULL on OOM. */
-static char *pack_tags(const struct kb_article *a)
-{
-    size_t n = 2;
-    for (size_t i = 0; i < a->n_tags; i++)
-        n += strlen(a->tags[i]) + 1;
-    char *s = malloc(n);
-    if (!s)
-        return NULL;
-    size_t p = 0;
-    s[p++] = ',';
-    for (size_t i = 0; i < a->n_tags; i++) {
-        size_t l = strlen(a->tags[i]);
-        memcpy(s + p, a->tags[i], l);
-        p += l;
-        s[p++] = ',';
-    }
-    s[p] = '\0';
-    return s;
-}
-
-/* Splits ",a,b," into a->tags. 0 or -1 on OOM. */
-static int unpack_tags(const char *s, struct kb_article *a)
-{
-    a->tags = NULL;
-    a->n_tags = 0;
-    if (!s)
-        return 0;
-    size_t n = 0;
-    for (const char *p = s; *p; p++)
-        n += *p == ',';
-    if (n < 2)
-        return 0;
-    a->tags = calloc(n - 1, sizeof *a->tags);
-    if (!a->tags)
-        return -1;
-    const char *p = s + (*s == ',');
-    while (*p) {
-        const char *e = strchr(p, ',');
-        size_t l = e ? (size_t)(e - p) : strlen(p);
-        if (l) {
-            char *t = malloc(l + 1);
-            if (!t)
-                return -1;
-            memcpy(t, p, l);
-            t[l] = '\0';
-            a->tags[a->n_tags++] = t;
-        }
-        p += l + (e != NULL);
-    }
-    return 0;
-}
 
 static void bind_opt_time(sqlite3_stmt *st, int i, int64_t v)
 {
@@ -94,7 +43,7 @@ static int read_article(sqlite3_stmt *st, int first, struct kb_article *a)
     a->title = sq_col_text(st, i++, &oom);
     a->body = sq_col_text(st, i++, &oom);
     a->category_id = sq_col_id(st, i++);
-    if (unpack_tags((const char *)sqlite3_column_text(st, i++), a))
+    if (store_kb_unpack_tags((const char *)sqlite3_column_text(st, i++), a))
         oom = 1;
     a->unit_id = sq_col_id(st, i++);
     a->effective_from = sq_col_id(st, i++);
@@ -118,7 +67,7 @@ static int read_article(sqlite3_stmt *st, int first, struct kb_article *a)
 /* Binds the fields shared by INSERT and UPDATE as ?2..?13; returns the packed tags to free. */
 static char *bind_fields(sqlite3_stmt *st, const struct kb_article *a)
 {
-    char *tags = pack_tags(a);
+    char *tags = store_kb_pack_tags(a);
     sq_bind_text(st, 2, a->title);
     sq_bind_text(st, 3, a->body);
     sq_bind_id(st, 4, a->category_id);
@@ -215,7 +164,7 @@ int store_kb_revision_insert(struct store_conn *c, const struct kb_revision *r)
         if (r->changed & (1u << b))
             p += (size_t)snprintf(changed + p, sizeof changed - p, "%s%s", p ? "," : "",
                                   kb_field_name(b));
-    char *tags = pack_tags(a);
+    char *tags = store_kb_pack_tags(a);
     if (!tags)
         return STORE_NOMEM;
     sqlite3_bind_int64(st, 1, a->id);
@@ -297,7 +246,7 @@ int store_kb_revisions(struct store_conn *c, int64_t article_id, struct kb_revis
         a->title = sq_col_text(st, 9, &oom);
         a->body = sq_col_text(st, 10, &oom);
         a->category_id = sq_col_id(st, 11);
-        oom |= unpack_tags((const char *)sqlite3_column_text(st, 12), a) != 0;
+        oom |= store_kb_unpack_tags((const char *)sqlite3_column_text(st, 12), a) != 0;
         a->unit_id = sq_col_id(st, 13);
         a->effective_from = sq_col_id(st, 14);
         a->expires_at = sq_col_id(st, 15);

@@ -247,25 +247,10 @@ static int read_category(sqlite3_stmt *st, void *rec)
 
 static void release_category(void *rec) { category_release(rec); }
 
-/* Depth for a category under parent_id (1 for a root). */
-static int depth_under(struct store_conn *c, int64_t parent_id, int *depth)
-{
-    if (!parent_id) {
-        *depth = 1;
-        return STORE_OK;
-    }
-    struct category p = {0};
-    int rc = store_category_get(c, parent_id, &p);
-    if (rc == STORE_NOTFOUND)
-        return STORE_INVALID;
-    *depth = p.depth + 1;
-    category_release(&p);
-    return rc;
-}
 
 int store_category_insert(struct store_conn *c, struct category *k)
 {
-    int rc = depth_under(c, k->parent_id, &k->depth);
+    int rc = store_depth_under(c, k->parent_id, &k->depth);
     if (rc != STORE_OK)
         return rc;
     int64_t now = time_now_ms();
@@ -292,7 +277,7 @@ int store_category_insert(struct store_conn *c, struct category *k)
 
 int store_category_update(struct store_conn *c, struct category *k)
 {
-    int rc = depth_under(c, k->parent_id, &k->depth);
+    int rc = store_depth_under(c, k->parent_id, &k->depth);
     if (rc != STORE_OK)
         return rc;
     int64_t now = time_now_ms();
