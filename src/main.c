@@ -632,7 +632,7 @@ static int cmd_serve(void)
     api.feed = feed_start(s, (unsigned)heartbeat);
     if (api.feed) {
         app_set_event_hook(feed_wake, api.feed);
-        store_on_remote_events(s, feed_wake, api.feed); /* other instances' commits */
+        store_on_remote_events(s, feed_wake, api.feed); /* durable batches; other instances' commits */
     }
     struct server *srv = server_start(&cfg, &api, api_dispatch);
     if (!srv) {

@@ -200,6 +200,16 @@ static int parse_body(struct request *r)
     return 0;
 }
 
+static void handle(struct request *r, int i)
+{
+    if (!(routes[i].flags & RF_PUBLIC) && authenticate(r) != 0)
+        return;
+    if ((routes[i].flags & RF_JSON_BODY) && parse_body(r) != 0)
+        return;
+    routes[i].fn(r);
+    api_audit_after(r); /* an admin change the handler did not log itself */
+}
+
 void api_dispatch(struct request *r)
 {
     bool known = false;
@@ -217,12 +227,25 @@ void api_dispatch(struct request *r)
     }
     r->route = &routes[i];
     r->route_index = i;
-    if (!(routes[i].flags & RF_PUBLIC) && authenticate(r) != 0)
+    /* Group commit (store.h): the thread's writes do not wait for the disk;
+       the answer does, while the thread serves others. */
+    struct store *s = api_store(r);
+    struct store_conn *c = store_conn_get(s);
+    if (c) {
+        r->hold = true;
+        store_defer_durable(c, true);
+    }
+    handle(r, i);
+    if (!c)
         return;
-    if ((routes[i].flags & RF_JSON_BODY) && parse_body(r) != 0)
-        return;
-    routes[i].fn(r);
-    api_audit_after(r); /* an admin change the handler did not log itself */
+    store_defer_durable(c, false);
+    uint64_t ticket = store_take_pending(c);
+    if (ticket) {
+        request_wait(r); /* first: the wake may come as soon as it is asked for */
+        int fate = store_when_durable(s, ticket, request_wake, r);
+        if (fate != 0)
+            request_wake(r, fate > 0);
+    }
 }
 
 void api_actor(struct request *r, struct actor *a)

@@ -42,8 +42,13 @@ static void queue(struct request *r, unsigned status, struct MHD_Response *resp,
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     for (int i = 0; i < r->n_hdr; i++)
         MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);
-    MHD_queue_response(r->conn, status, resp);
-    MHD_destroy_response(resp);
+    if (r->hold) {
+        r->held = resp;
+        r->held_status = status;
+    } else {
+        MHD_queue_response(r->conn, status, resp);
+        MHD_destroy_response(resp);
+    }
     r->replied = true;
     r->status = status;
     r->resp_bytes = len;

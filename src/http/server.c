@@ -100,6 +100,8 @@ static void access_log(struct request *r, double ms)
 
 static void request_free(struct request *r)
 {
+    if (r->held)
+        MHD_destroy_response(r->held);
     free(r->body);
     json_decref(r->json);
     user_release(&r->user);
@@ -127,6 +129,15 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     *req_cls = NULL;
     deadline_request_done(conn);
     atomic_fetch_sub(&s->in_flight, 1);
+}
+
+static void send_held(struct request *r)
+{
+    if (!r->held)
+        return;
+    MHD_queue_response(r->conn, r->held_status, r->held);
+    MHD_destroy_response(r->held);
+    r->held = NULL;
 }
 
 /* Appends an upload chunk, keeping at most body_limit bytes. */
@@ -199,6 +210,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         return MHD_YES;
     }
+    if (r->waiting) { /* resumed by request_wake: the held answer goes out */
+        r->waiting = false;
+        send_held(r);
+        return MHD_YES;
+    }
     if (*upload_size) {
         if (!r->replied)
             take_chunk(r, upload, *upload_size);
@@ -215,7 +231,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     s->dispatch(r);
     if (!r->replied) /* defensive: every handler replies */
         reply_error(r, 500, "internal", "internal error", NULL);
+    if (!r->waiting)
+        send_held(r);
     return MHD_YES;
+}
+
+void request_wait(struct request *r)
+{
+    r->waiting = true;
+    MHD_suspend_connection(r->conn);
+}
+
+void request_wake(void *arg, bool ok)
+{
+    struct request *r = arg;
+    if (!ok) { /* what the answer reports was not kept: say so instead */
+        if (r->held)
+            MHD_destroy_response(r->held);
+        r->held = NULL;
+        r->replied = false;
+        reply_header(r, "Retry-After", "1");
+        reply_error(r, 503, "unavailable", "the change could not be saved; nothing was stored", NULL);
+    }
+    MHD_resume_connection(r->conn);
 }
 
 struct server *server_start(const struct server_config *cfg, void *app, dispatch_fn dispatch)

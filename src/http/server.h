@@ -79,6 +79,12 @@ struct request {
     char *hdr_name[4], *hdr_value[4];
     int n_hdr;
     bool audited; /* the handler wrote the change's audit row itself (api/audit.c) */
+    /* Held answers: with `hold` set the reply is kept in `held` and sent
+       when dispatch returns, or, after request_wait, when request_wake is
+       called (the API holds a write's answer until it is durable). */
+    bool hold, waiting;
+    struct MHD_Response *held;
+    unsigned held_status;
 };
 
 /* Called once per request, with the body read; must reply. */
@@ -95,6 +101,17 @@ void server_stop(struct server *s, unsigned grace_ms);
 
 /* Requests being handled or answered right now. */
 unsigned server_in_flight(struct server *s);
+
+/*
+ * From inside dispatch, after replying with r->hold set: the answer is not
+ * sent when dispatch returns but when request_wake(r, ok) is called, from
+ * any thread; the worker thread is free meanwhile (the connection is
+ * suspended). With !ok the answer is replaced by a 503 (the writes it
+ * reports were lost). request_wake may come at once, even before dispatch
+ * returns.
+ */
+void request_wait(struct request *r);
+void request_wake(void *r, bool ok);
 
 /* The query-string value of `key`, or NULL. Borrowed, valid during the request. */
 const char *request_query(struct request *r, const char *key);

@@ -2,10 +2,14 @@
  * sqlite.c - the SQLite backend: opening, per-thread connections, the
  * statement cache, transactions, migrations and online backup.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/timeutil.h"
 #include "store/migrations.h"
@@ -20,6 +24,38 @@ struct store {
        busy handler, which sleeps in growing steps (1, 2, 5, 10 ms ...). */
     pthread_mutex_t write_lock;
     struct store_conn *conns;
+    /* Group commit. Every write transaction of the process runs on one
+       writer connection, as a savepoint inside a batch transaction that
+       several requests share; the batch commits when no other writer is
+       queued (or it is BATCH_MAX long), and the syncer thread makes it
+       durable with one fdatasync of the log. Batches are numbered 1, 2, ...;
+       a request's ticket is its batch's number. */
+    struct store_conn *writer;  /* opened on first write; guarded by write_lock */
+    atomic_int write_queue;     /* threads waiting for write_lock */
+    uint64_t batch;             /* the open batch, 0 if none (write_lock) */
+    uint64_t batch_seq;         /* the last batch's number (write_lock) */
+    int batch_len;              /* requests released into it (write_lock) */
+    bool bulk;                  /* store_set_bulk: no fdatasync (write_lock) */
+    char *wal_path;
+    pthread_mutex_t sync_lock;  /* guards what follows */
+    pthread_cond_t sync_wake;   /* to the syncer: there is work, or stop */
+    pthread_cond_t sync_done;   /* to waiters: `synced` moved */
+    uint64_t finished;          /* batches up to this one are committed or lost */
+    uint64_t synced;            /* ... and the log is durable past them */
+    uint64_t lost[16];          /* the last batches that failed to commit */
+    int n_lost;
+    struct durable_waiter *waiters;
+    void (*on_durable)(void *arg); /* store_on_remote_events */
+    void *on_durable_arg;
+    bool syncer_running, stopping;
+    pthread_t syncer;
+};
+
+struct durable_waiter {
+    uint64_t ticket;
+    void (*fn)(void *arg, bool ok);
+    void *arg;
+    struct durable_waiter *next;
 };
 
 const char *store_rc_name(int rc)
@@ -67,8 +103,14 @@ int sq_rc(struct store_conn *c, int rc, const char *what)
     }
 }
 
+static void release_hold(struct store_conn *c);
+static int on_busy(void *arg, int n);
+static void lock_writes(struct store *s);
+static void end_batch(struct store *s, struct store_conn *w);
+
 sqlite3_stmt *sq_stmt(struct store_conn *c, enum stmt_id id, const char *sql)
 {
+    release_hold(c);
     sqlite3_stmt *st = c->stmt[id];
     if (st) {
         sqlite3_reset(st);
@@ -86,6 +128,7 @@ sqlite3_stmt *sq_stmt(struct store_conn *c, enum stmt_id id, const char *sql)
 
 sqlite3_stmt *sq_prepare(struct store_conn *c, const char *sql)
 {
+    release_hold(c);
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
     if (rc != SQLITE_OK) {
@@ -174,7 +217,6 @@ static int conn_open(struct store *s, struct store_conn **out, char *err, size_t
         return STORE_ERROR;
     }
     sqlite3_extended_result_codes(c->db, 1);
-    sqlite3_busy_timeout(c->db, 5000);
     /* The Chinese tokenizer and rexian_sketch(), before any statement touches the schema. */
     rc = sq_search_setup(c->db);
     if (rc != SQLITE_OK) {
@@ -185,7 +227,7 @@ static int conn_open(struct store *s, struct store_conn **out, char *err, size_t
     }
     static const char *const pragmas =
         "PRAGMA journal_mode=WAL;"
-        "PRAGMA synchronous=FULL;"
+        "PRAGMA synchronous=FULL;" /* the writer connection: NORMAL, see open_writer */
         "PRAGMA foreign_keys=ON;"
         "PRAGMA cache_size=-2000;"
         "PRAGMA temp_store=MEMORY;";
@@ -200,6 +242,7 @@ static int conn_open(struct store *s, struct store_conn **out, char *err, size_t
     }
     c->base.backend = STORE_BACKEND_SQLITE;
     c->store = s;
+    sqlite3_busy_handler(c->db, on_busy, c);
     *out = c;
     return STORE_OK;
 }
@@ -249,6 +292,178 @@ void store_conn_drop(struct store *s)
     conn_free(c);
 }
 
+/* ---- group commit ---- */
+
+#define BATCH_MAX 64 /* requests per batch at most: bounds a batch's latency */
+
+/* Makes every write so far to the log durable. The file is opened afresh
+   each time: SQLite removes and recreates it when the last connection
+   closes. No log means its content was checkpointed (and synced) into the
+   database file. */
+static void sync_log(struct store *s)
+{
+    int fd = open(s->wal_path, O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return;
+        fprintf(stderr, "{\"level\":\"fatal\",\"msg\":\"cannot open the write-ahead log\",\"path\":\"%s\",\"err\":\"%s\"}\n",
+                s->wal_path, strerror(errno));
+        abort();
+    }
+    if (fdatasync(fd) != 0) {
+        /* After a failed sync the kernel may have dropped the dirty pages:
+           nothing acknowledged from here on could be trusted. */
+        fprintf(stderr, "{\"level\":\"fatal\",\"msg\":\"fdatasync of the write-ahead log failed\",\"path\":\"%s\",\"err\":\"%s\"}\n",
+                s->wal_path, strerror(errno));
+        abort();
+    }
+    close(fd);
+}
+
+/* Whether batch `b` failed to commit (sync_lock held). Batches older than
+   the ring are taken as committed: a waiter is never that late. */
+static bool batch_lost(const struct store *s, uint64_t b)
+{
+    for (int i = 0; i < s->n_lost && i < 16; i++)
+        if (s->lost[i] == b)
+            return true;
+    return false;
+}
+
+static void *syncer_main(void *arg)
+{
+    struct store *s = arg;
+    pthread_mutex_lock(&s->sync_lock);
+    for (;;) {
+        while (s->synced == s->finished && !s->stopping)
+            pthread_cond_wait(&s->sync_wake, &s->sync_lock);
+        if (s->synced == s->finished)
+            break; /* stopping, nothing left */
+        uint64_t target = s->finished;
+        pthread_mutex_unlock(&s->sync_lock);
+        sync_log(s);
+        pthread_mutex_lock(&s->sync_lock);
+        s->synced = target;
+        struct durable_waiter *ready = NULL, **p = &s->waiters;
+        while (*p) {
+            struct durable_waiter *w = *p;
+            if (w->ticket <= target) {
+                *p = w->next;
+                w->next = ready;
+                ready = w;
+            } else {
+                p = &w->next;
+            }
+        }
+        pthread_cond_broadcast(&s->sync_done);
+        if (s->on_durable)
+            s->on_durable(s->on_durable_arg);
+        while (ready) {
+            struct durable_waiter *w = ready;
+            ready = w->next;
+            bool ok = !batch_lost(s, w->ticket);
+            pthread_mutex_unlock(&s->sync_lock);
+            w->fn(w->arg, ok);
+            free(w);
+            pthread_mutex_lock(&s->sync_lock);
+        }
+    }
+    pthread_mutex_unlock(&s->sync_lock);
+    return NULL;
+}
+
+/* Batch `b` is over (committed, or lost when !ok): the syncer takes it. */
+static void batch_finished(struct store *s, uint64_t b, bool ok)
+{
+    pthread_mutex_lock(&s->sync_lock);
+    if (!ok)
+        s->lost[s->n_lost++ % 16] = b;
+    s->finished = b;
+    if (s->bulk) /* nobody wants it on disk now: the final close syncs */
+        s->synced = b;
+    pthread_cond_signal(&s->sync_wake);
+    pthread_cond_broadcast(&s->sync_done);
+    pthread_mutex_unlock(&s->sync_lock);
+}
+
+/* Waits until batch `ticket` is durable; false if it was lost. */
+static bool wait_durable(struct store *s, uint64_t ticket)
+{
+    if (!ticket)
+        return true;
+    pthread_mutex_lock(&s->sync_lock);
+    while (s->synced < ticket)
+        pthread_cond_wait(&s->sync_done, &s->sync_lock);
+    bool ok = !batch_lost(s, ticket);
+    pthread_mutex_unlock(&s->sync_lock);
+    return ok;
+}
+
+void store_defer_durable(struct store_conn *c, bool on)
+{
+    c->defer = on;
+}
+
+uint64_t store_take_pending(struct store_conn *c)
+{
+    release_hold(c);
+    uint64_t t = c->ticket;
+    c->ticket = 0;
+    return t;
+}
+
+int store_when_durable(struct store *s, uint64_t ticket, void (*fn)(void *arg, bool ok), void *arg)
+{
+    if (!ticket)
+        return 1;
+    struct durable_waiter *w = malloc(sizeof *w);
+    pthread_mutex_lock(&s->sync_lock);
+    if (s->synced >= ticket || !w) {
+        while (s->synced < ticket) /* no memory to wait in the background: wait here */
+            pthread_cond_wait(&s->sync_done, &s->sync_lock);
+        bool ok = !batch_lost(s, ticket);
+        pthread_mutex_unlock(&s->sync_lock);
+        free(w);
+        return ok ? 1 : -1;
+    }
+    w->ticket = ticket;
+    w->fn = fn;
+    w->arg = arg;
+    w->next = s->waiters;
+    s->waiters = w;
+    pthread_mutex_unlock(&s->sync_lock);
+    return 0;
+}
+
+static int syncer_start(struct store *s)
+{
+    size_t n = strlen(s->path);
+    if (!(s->wal_path = malloc(n + 5)))
+        return STORE_NOMEM;
+    memcpy(s->wal_path, s->path, n);
+    memcpy(s->wal_path + n, "-wal", 5);
+    pthread_mutex_init(&s->sync_lock, NULL);
+    pthread_cond_init(&s->sync_wake, NULL);
+    pthread_cond_init(&s->sync_done, NULL);
+    if (pthread_create(&s->syncer, NULL, syncer_main, s) != 0)
+        return STORE_ERROR;
+    s->syncer_running = true;
+    return STORE_OK;
+}
+
+/* Syncs what is left, then ends the syncer thread. */
+static void syncer_stop(struct store *s)
+{
+    if (!s->syncer_running)
+        return;
+    pthread_mutex_lock(&s->sync_lock);
+    s->stopping = true;
+    pthread_cond_signal(&s->sync_wake);
+    pthread_mutex_unlock(&s->sync_lock);
+    pthread_join(s->syncer, NULL);
+    s->syncer_running = false;
+}
+
 int store_open(const char *url, bool migrate, struct store **out, char *err, size_t errlen)
 {
     if (!url || !*url) {
@@ -269,6 +484,11 @@ int store_open(const char *url, bool migrate, struct store **out, char *err, siz
     pthread_key_create(&s->key, NULL);
     pthread_mutex_init(&s->lock, NULL);
     pthread_mutex_init(&s->write_lock, NULL);
+    if (syncer_start(s) != STORE_OK) {
+        snprintf(err, errlen, "cannot start the log syncer");
+        store_close(s);
+        return STORE_ERROR;
+    }
     struct store_conn *c = store_conn_get(s);
     if (!c) {
         snprintf(err, errlen, "cannot open database '%s'", url);
@@ -291,6 +511,16 @@ void store_close(struct store *s)
 {
     if (!s)
         return;
+    /* Writes nobody waited for (single statements of a command) are made
+       durable before the connections close. */
+    if (s->writer) {
+        pthread_mutex_lock(&s->write_lock);
+        end_batch(s, s->writer);
+        pthread_mutex_unlock(&s->write_lock);
+    }
+    syncer_stop(s);
+    if (s->writer)
+        conn_free(s->writer);
     struct store_conn *c = s->conns;
     while (c) {
         struct store_conn *next = c->next;
@@ -300,6 +530,16 @@ void store_close(struct store *s)
     pthread_key_delete(s->key);
     pthread_mutex_destroy(&s->lock);
     pthread_mutex_destroy(&s->write_lock);
+    if (s->wal_path) {
+        pthread_mutex_destroy(&s->sync_lock);
+        pthread_cond_destroy(&s->sync_wake);
+        pthread_cond_destroy(&s->sync_done);
+        for (struct durable_waiter *w = s->waiters, *nx; w; w = nx) {
+            nx = w->next;
+            free(w);
+        }
+    }
+    free(s->wal_path);
     free(s->path);
     free(s);
 }
@@ -414,46 +654,187 @@ int store_backup(struct store *s, const char *path, char *err, size_t errlen)
 
 int store_set_bulk(struct store_conn *c, bool on)
 {
-    char *msg = NULL;
-    int rc = sqlite3_exec(c->db, on ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=FULL", NULL,
-                          NULL, &msg);
-    sqlite3_free(msg);
-    return sq_rc(c, rc, "synchronous");
+    /* Bulk loads write through the writer connection like everything else. */
+    struct store *s = c->store;
+    lock_writes(s);
+    int rc = STORE_OK;
+    s->bulk = on;
+    if (s->writer) {
+        end_batch(s, s->writer);
+        rc = sq_rc(s->writer,
+                   sqlite3_exec(s->writer->db, on ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=NORMAL",
+                                NULL, NULL, NULL),
+                   "synchronous");
+    }
+    pthread_mutex_unlock(&s->write_lock);
+    if (!on) /* what the bulk load wrote is made durable now */
+        sync_log(s);
+    return rc;
 }
 
-static void end_write(struct store_conn *c)
+/*
+ * A write transaction borrows the writer connection: the thread's
+ * store_conn swaps its database and statements with the writer's for the
+ * time it holds write_lock, so every store function runs unchanged on the
+ * writer. What identifies the thread's handle stays with it.
+ */
+static void swap_db(struct store_conn *a, struct store_conn *b)
 {
-    if (c->writing) {
-        c->writing = false;
+    struct store_conn t = *a;
+    *a = *b;
+    *b = t;
+#define KEEP(f)                                                                                    \
+    do {                                                                                           \
+        __typeof__(a->f) k_ = a->f;                                                                \
+        a->f = b->f;                                                                               \
+        b->f = k_;                                                                                 \
+    } while (0)
+    KEEP(base);
+    KEEP(store);
+    KEEP(next);
+    KEEP(depth);
+    KEEP(writing);
+    KEEP(defer);
+    KEEP(busy_hold);
+    KEEP(ticket);
+#undef KEEP
+}
+
+static void lock_writes(struct store *s)
+{
+    atomic_fetch_add(&s->write_queue, 1);
+    pthread_mutex_lock(&s->write_lock);
+    atomic_fetch_sub(&s->write_queue, 1);
+}
+
+/* Ends the open batch on `w`, the handle holding the writer's database
+   (write_lock held): commit, or count it lost if SQLite already rolled it
+   back (a full disk, an I/O error) or the commit fails. */
+static void end_batch(struct store *s, struct store_conn *w)
+{
+    if (!s->batch)
+        return;
+    bool ok = false;
+    if (!sqlite3_get_autocommit(w->db)) {
+        ok = sq_exec(w, sq_stmt(w, Q_COMMIT, "COMMIT"), "commit") == STORE_OK;
+        if (!ok && !sqlite3_get_autocommit(w->db))
+            sq_exec(w, sq_stmt(w, Q_ROLLBACK, "ROLLBACK"), "rollback");
+    }
+    batch_finished(s, s->batch, ok);
+    s->batch = 0;
+    s->batch_len = 0;
+}
+
+/* Gives the writer back (c holds its database): the batch commits now
+   unless another writer is queued to add to it. */
+static void leave_writer(struct store_conn *c)
+{
+    struct store *s = c->store;
+    if (s->batch && (sqlite3_get_autocommit(c->db) || atomic_load(&s->write_queue) == 0 ||
+                     s->batch_len >= BATCH_MAX))
+        end_batch(s, c);
+    swap_db(c, s->writer);
+    c->writing = false;
+    pthread_mutex_unlock(&s->write_lock);
+}
+
+/* Drops the write lock a busy single statement took (on_busy). */
+static void release_hold(struct store_conn *c)
+{
+    if (c->busy_hold) {
+        c->busy_hold = false;
         pthread_mutex_unlock(&c->store->write_lock);
     }
 }
 
 /*
+ * A single write statement on a thread's own connection (outside
+ * store_begin) finds the database locked: by the open batch, most likely.
+ * Take write_lock, commit the batch, and hold the lock so no new batch
+ * starts before the statement's retry; the next store call on this thread
+ * lets go (release_hold). Anything else (another process) is waited for,
+ * 5 s at most.
+ */
+static int on_busy(void *arg, int n)
+{
+    struct store_conn *c = arg;
+    struct store *s = c->store;
+    if (!c->busy_hold && !c->writing && c->depth == 0 && s->writer) {
+        lock_writes(s);
+        end_batch(s, s->writer);
+        c->busy_hold = true;
+        return 1;
+    }
+    if (n >= 5000)
+        return 0;
+    usleep(1000);
+    return 1;
+}
+
+static int open_writer(struct store *s)
+{
+    char err[256];
+    struct store_conn *w = NULL;
+    if (conn_open(s, &w, err, sizeof err) != STORE_OK) {
+        fprintf(stderr, "{\"level\":\"error\",\"msg\":\"%s\"}\n", err);
+        return STORE_ERROR;
+    }
+    /* The syncer makes the log durable (group commit); a checkpoint still
+       syncs the log before it writes the database file. */
+    sqlite3_busy_timeout(w->db, 5000);
+    if (sqlite3_exec(w->db, s->bulk ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=NORMAL",
+                     NULL, NULL, NULL) != SQLITE_OK) {
+        conn_free(w);
+        return STORE_ERROR;
+    }
+    s->writer = w;
+    return STORE_OK;
+}
+
+/*
  * Transactions nest: an inner begin is a SAVEPOINT, so a use case that opens
  * its own transaction can run inside a caller's (the demo batches hundreds of
- * tickets into one commit). Only the outermost commit makes it durable.
+ * tickets into one commit). A write transaction is a savepoint in the
+ * writer's batch; its commit releases the savepoint and, unless deferred,
+ * waits for the batch to be durable.
  */
 int store_begin(struct store_conn *c, bool write)
 {
+    release_hold(c);
     if (c->depth > 0) {
         int rc = sq_rc(c, sqlite3_exec(c->db, "SAVEPOINT nested", NULL, NULL, NULL), "savepoint");
         if (rc == STORE_OK)
             c->depth++;
         return rc;
     }
-    sqlite3_stmt *st = write ? sq_stmt(c, Q_BEGIN_WRITE, "BEGIN IMMEDIATE")
-                             : sq_stmt(c, Q_BEGIN_READ, "BEGIN");
-    if (write) {
-        pthread_mutex_lock(&c->store->write_lock);
-        c->writing = true;
+    if (!write) {
+        int rc = sq_exec(c, sq_stmt(c, Q_BEGIN_READ, "BEGIN"), "begin");
+        if (rc == STORE_OK)
+            c->depth = 1;
+        return rc;
     }
-    int rc = sq_exec(c, st, "begin");
+    struct store *s = c->store;
+    lock_writes(s);
+    if (!s->writer && open_writer(s) != STORE_OK) {
+        pthread_mutex_unlock(&s->write_lock);
+        return STORE_ERROR;
+    }
+    swap_db(c, s->writer);
+    c->writing = true;
+    int rc = STORE_OK;
+    if (!s->batch) {
+        rc = sq_exec(c, sq_stmt(c, Q_BEGIN_WRITE, "BEGIN IMMEDIATE"), "begin");
+        if (rc == STORE_OK)
+            s->batch = ++s->batch_seq;
+    }
     if (rc == STORE_OK)
-        c->depth = 1;
-    else
-        end_write(c);
-    return rc;
+        rc = sq_exec(c, sq_stmt(c, Q_SAVEPOINT, "SAVEPOINT request"), "savepoint");
+    if (rc != STORE_OK) {
+        leave_writer(c);
+        return rc;
+    }
+    c->depth = 1;
+    return STORE_OK;
 }
 
 int store_commit(struct store_conn *c)
@@ -463,14 +844,34 @@ int store_commit(struct store_conn *c)
         c->depth--;
         return rc;
     }
-    int rc = sq_exec(c, sq_stmt(c, Q_COMMIT, "COMMIT"), "commit");
-    if (rc == STORE_OK) {
-        c->depth = 0;
-        end_write(c);
-    } else {
-        store_rollback(c);
+    if (!c->writing) {
+        int rc = sq_exec(c, sq_stmt(c, Q_COMMIT, "COMMIT"), "commit");
+        if (rc == STORE_OK)
+            c->depth = 0;
+        else
+            store_rollback(c);
+        return rc;
     }
-    return rc;
+    struct store *s = c->store;
+    int rc = sqlite3_get_autocommit(c->db)
+                 ? STORE_ERROR /* the batch is gone (SQLite rolled it back) */
+                 : sq_exec(c, sq_stmt(c, Q_RELEASE, "RELEASE request"), "release");
+    if (rc != STORE_OK) {
+        store_rollback(c);
+        return rc;
+    }
+    uint64_t batch = s->batch;
+    s->batch_len++;
+    c->depth = 0;
+    leave_writer(c);
+    if (batch > c->ticket)
+        c->ticket = batch;
+    if (!c->defer) {
+        c->ticket = 0;
+        if (!wait_durable(s, batch))
+            return STORE_ERROR;
+    }
+    return STORE_OK;
 }
 
 void store_rollback(struct store_conn *c)
@@ -480,15 +881,31 @@ void store_rollback(struct store_conn *c)
         c->depth--;
         return;
     }
-    if (sqlite3_get_autocommit(c->db) == 0)
+    if (!c->writing) {
+        if (sqlite3_get_autocommit(c->db) == 0)
+            sq_exec(c, sq_stmt(c, Q_ROLLBACK, "ROLLBACK"), "rollback");
+        c->depth = 0;
+        return;
+    }
+    /* Only this request's savepoint is undone; the batch goes on, unless
+       the undo itself fails, which loses the batch rather than keep half
+       of this request in it. */
+    if (!sqlite3_get_autocommit(c->db) &&
+        sqlite3_exec(c->db, "ROLLBACK TO request; RELEASE request", NULL, NULL, NULL) != SQLITE_OK)
         sq_exec(c, sq_stmt(c, Q_ROLLBACK, "ROLLBACK"), "rollback");
     c->depth = 0;
-    end_write(c);
+    leave_writer(c);
 }
 
+/* Other processes' writes are seen by the feed's poll; this process's
+   are announced when their batch is durable (syncer_main), so a live event
+   never tells of a write that could still be lost. */
 void store_on_remote_events(struct store *s, void (*fn)(void *arg), void *arg)
 {
-    (void)s, (void)fn, (void)arg; /* one process per file: the feed's poll suffices */
+    pthread_mutex_lock(&s->sync_lock);
+    s->on_durable = fn;
+    s->on_durable_arg = arg;
+    pthread_mutex_unlock(&s->sync_lock);
 }
 
 bool store_timer_lead(struct store *s)

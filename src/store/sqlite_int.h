@@ -17,7 +17,7 @@
 
 /* Every statement the backend runs, prepared once per connection. */
 enum stmt_id {
-    Q_BEGIN_READ, Q_BEGIN_WRITE, Q_COMMIT, Q_ROLLBACK, Q_PING,
+    Q_BEGIN_READ, Q_BEGIN_WRITE, Q_COMMIT, Q_ROLLBACK, Q_PING, Q_SAVEPOINT, Q_RELEASE,
     Q_UNIT_INSERT, Q_UNIT_SET_PATH, Q_UNIT_UPDATE, Q_UNIT_GET, Q_UNIT_GET_CODE, Q_UNIT_LIST,
     Q_UNIT_MOVE_SUBTREE, Q_UNIT_CHILDREN,
     Q_CAT_INSERT, Q_CAT_UPDATE, Q_CAT_GET, Q_CAT_LIST, Q_CAT_HEIGHT, Q_CAT_FIX_DEPTHS,
@@ -49,6 +49,9 @@ struct store_conn {
     sqlite3_stmt *stmt[Q__COUNT];
     int depth;            /* 1 inside a transaction */
     bool writing;         /* holds the store's write_lock */
+    bool defer;           /* store_defer_durable: commits do not wait */
+    bool busy_hold;       /* holds write_lock for a single statement (sqlite.c on_busy) */
+    uint64_t ticket;      /* the last batch this thread wrote into, not yet asked for */
     /* Ticket list statements, built from fixed fragments, keyed by which
        filters they carry. */
     sqlite3_stmt *list_stmt[32];

@@ -85,11 +85,34 @@ int store_set_bulk(struct store_conn *c, bool on);
 int store_ping(struct store_conn *c);
 
 /*
+ * Group commit (SQLite). Every write transaction of the process is a
+ * savepoint inside a batch transaction on one writer connection; the batch
+ * commits when no other writer is queued for it, and one fdatasync of the
+ * log, on a thread of the store's, makes it durable. By default
+ * store_commit returns once its writes are durable. A server thread instead
+ * calls store_defer_durable(c, true), runs its request, then asks
+ * store_take_pending(c): non-zero is a ticket for the request's writes, and
+ * store_when_durable(s, ticket, fn, arg) returns 0 and arranges fn(arg, ok)
+ * to be called from the store's thread once they are durable (ok) or lost
+ * (!ok: the batch could not commit, nothing of it is stored); it returns 1
+ * (durable) or -1 (lost) instead, calling nothing, when that is known
+ * already. The answer to the client waits, the thread does not. A failed
+ * fdatasync ends the process (the log's state on disk is then unknown; the
+ * restart recovers what is there). PostgreSQL: every commit is durable when
+ * it returns; the ticket is always 0.
+ */
+void store_defer_durable(struct store_conn *c, bool on);
+uint64_t store_take_pending(struct store_conn *c);
+int store_when_durable(struct store *s, uint64_t ticket, void (*fn)(void *arg, bool ok), void *arg);
+
+/*
  * Several instances on one database (PostgreSQL). fn(arg) is called, from a
  * thread of the store's, whenever another process commits ticket events
  * (LISTEN/NOTIFY), so the live feed need not wait for its next poll;
  * fn = NULL stops the calls (and returns once none is running). SQLite:
- * nothing to do, the feed's poll sees other processes' writes.
+ * fn is called each time a batch of this process's writes has become
+ * durable (group commit, below); other processes' writes are seen by the
+ * feed's poll.
  */
 void store_on_remote_events(struct store *s, void (*fn)(void *arg), void *arg);
 /*
