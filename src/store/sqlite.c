@@ -40,6 +40,7 @@ struct store {
     pthread_mutex_t sync_lock;  /* guards what follows */
     pthread_cond_t sync_wake;   /* to the syncer: there is work, or stop */
     pthread_cond_t sync_done;   /* to waiters: `synced` moved */
+    bool batch_waiting;         /* the open batch has requests: commit it */
     uint64_t finished;          /* batches up to this one are committed or lost */
     uint64_t synced;            /* ... and the log is durable past them */
     uint64_t lost[16];          /* the last batches that failed to commit */
@@ -330,15 +331,32 @@ static bool batch_lost(const struct store *s, uint64_t b)
     return false;
 }
 
+/*
+ * The syncer: commits the open batch when asked (a request released its
+ * savepoint into it), then syncs the log for every batch committed so far.
+ * While it syncs, requests go on filling the next batch: the slower the
+ * disk, the larger the batches.
+ */
 static void *syncer_main(void *arg)
 {
     struct store *s = arg;
     pthread_mutex_lock(&s->sync_lock);
     for (;;) {
-        while (s->synced == s->finished && !s->stopping)
+        while (s->synced == s->finished && !s->batch_waiting && !s->stopping)
             pthread_cond_wait(&s->sync_wake, &s->sync_lock);
-        if (s->synced == s->finished)
-            break; /* stopping, nothing left */
+        if (s->batch_waiting) {
+            s->batch_waiting = false;
+            pthread_mutex_unlock(&s->sync_lock);
+            lock_writes(s);
+            end_batch(s, s->writer);
+            pthread_mutex_unlock(&s->write_lock);
+            pthread_mutex_lock(&s->sync_lock);
+        }
+        if (s->synced == s->finished) {
+            if (s->stopping && !s->batch_waiting)
+                break; /* nothing left */
+            continue;
+        }
         uint64_t target = s->finished;
         pthread_mutex_unlock(&s->sync_lock);
         sync_log(s);
@@ -725,14 +743,25 @@ static void end_batch(struct store *s, struct store_conn *w)
     s->batch_len = 0;
 }
 
-/* Gives the writer back (c holds its database): the batch commits now
-   unless another writer is queued to add to it. */
+/* Gives the writer back (c holds its database). A batch with requests in
+   it is committed by the syncer as soon as its previous sync is done; at
+   BATCH_MAX, or when SQLite has rolled it back, it ends here. */
 static void leave_writer(struct store_conn *c)
 {
     struct store *s = c->store;
-    if (s->batch && (sqlite3_get_autocommit(c->db) || atomic_load(&s->write_queue) == 0 ||
-                     s->batch_len >= BATCH_MAX))
+    if (s->batch && (sqlite3_get_autocommit(c->db) || s->batch_len >= BATCH_MAX)) {
         end_batch(s, c);
+    } else if (s->batch && s->batch_len == 0) {
+        /* Opened by a request that rolled back: nothing to keep, and an open
+           transaction would hold off other processes' writes. */
+        sq_exec(c, sq_stmt(c, Q_ROLLBACK, "ROLLBACK"), "rollback");
+        s->batch = 0;
+    } else if (s->batch) {
+        pthread_mutex_lock(&s->sync_lock);
+        s->batch_waiting = true;
+        pthread_cond_signal(&s->sync_wake);
+        pthread_mutex_unlock(&s->sync_lock);
+    }
     swap_db(c, s->writer);
     c->writing = false;
     pthread_mutex_unlock(&s->write_lock);
@@ -782,8 +811,11 @@ static int open_writer(struct store *s)
     /* The syncer makes the log durable (group commit); a checkpoint still
        syncs the log before it writes the database file. */
     sqlite3_busy_timeout(w->db, 5000);
+    /* One writer for the process: it can afford a larger page cache (8 MB)
+       than the readers, and every write reads the same hot index pages. */
     if (sqlite3_exec(w->db, s->bulk ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=NORMAL",
-                     NULL, NULL, NULL) != SQLITE_OK) {
+                     NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(w->db, "PRAGMA cache_size=-8000", NULL, NULL, NULL) != SQLITE_OK) {
         conn_free(w);
         return STORE_ERROR;
     }
