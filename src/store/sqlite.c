@@ -290,6 +290,7 @@ void store_conn_drop(struct store *s)
     }
     pthread_mutex_unlock(&s->lock);
     pthread_setspecific(s->key, NULL);
+    release_hold(c);
     conn_free(c);
 }
 
@@ -788,9 +789,10 @@ static int on_busy(void *arg, int n)
 {
     struct store_conn *c = arg;
     struct store *s = c->store;
-    if (!c->busy_hold && !c->writing && c->depth == 0 && s->writer) {
+    if (!c->busy_hold && !c->writing && c->depth == 0) {
         lock_writes(s);
-        end_batch(s, s->writer);
+        if (s->writer)
+            end_batch(s, s->writer);
         c->busy_hold = true;
         return 1;
     }

@@ -697,6 +697,11 @@ export function t(key, params) {
   return s;
 }
 
+/** Strings a page module brings along ({ 'zh-CN': {...}, en: {...} }). */
+export function addStrings(more) {
+  for (const l of Object.keys(more)) if (dicts[l]) Object.assign(dicts[l], more[l]);
+}
+
 /** The label of an enum value, e.g. tl('status', 'closed'). */
 export function tl(prefix, value) {
   if (value === null || value === undefined) return '';

@@ -15,6 +15,7 @@ import { TicketPage } from './pages/ticket.js';
 import { TicketsPage } from './pages/tickets.js';
 import { SupervisePage } from './pages/supervise.js';
 import { DashboardPage } from './pages/dashboard.js';
+import { ReportPage } from './pages/report.js';
 import { AdminUnits, AdminCategories, AdminUsers, AdminCalendar, AdminSlaRules, AdminApiKeys } from './pages/admin.js';
 
 const HOME = { agent: '/intake', handler: '/queue', supervisor: '/supervise', admin: '/admin/units' };
@@ -23,13 +24,13 @@ function navFor(role, extra) {
   const items = {
     agent: [['/intake', 'nav_intake'], ['/callbacks', 'nav_callbacks'], ['/tickets', 'nav_tickets']],
     handler: [['/queue', 'nav_queue']],
-    supervisor: [['/supervise', 'nav_supervise'], ['/dashboard', 'nav_dashboard'], ['/callbacks', 'nav_callbacks'],
+    supervisor: [['/supervise', 'nav_supervise'], ['/dashboard', 'nav_dashboard'], ['/report', 'nav_report'], ['/callbacks', 'nav_callbacks'],
       ['/tickets', 'nav_tickets'], ['/intake', 'nav_intake']],
     admin: [['/admin/units', 'nav_units'], ['/admin/categories', 'nav_categories'], ['/admin/users', 'nav_users'],
       ...(extra.calendar ? [['/admin/calendar', 'nav_calendar']] : []),
       ...(extra.slaRules ? [['/admin/sla-rules', 'nav_sla_rules']] : []),
       ...(extra.apiKeys ? [['/admin/api-keys', 'nav_api_keys']] : []),
-      ['/tickets', 'nav_tickets'], ['/dashboard', 'nav_dashboard']],
+      ['/tickets', 'nav_tickets'], ['/dashboard', 'nav_dashboard'], ['/report', 'nav_report']],
   };
   return items[role] || [];
 }
@@ -72,6 +73,7 @@ function Screen({ user, route, ref_, extra }) {
     case '/tickets': return html`<${TicketsPage} ...${props} />`;
     case '/supervise': return html`<${SupervisePage} ...${props} />`;
     case '/dashboard': return html`<${DashboardPage} ...${props} />`;
+    case '/report': return html`<${ReportPage} ...${props} />`;
     case '/admin/units': return html`<${AdminUnits} ...${props} />`;
     case '/admin/categories': return html`<${AdminCategories} ...${props} />`;
     case '/admin/users': return html`<${AdminUsers} ...${props} />`;
