@@ -6,7 +6,7 @@
 #   make bench-search  search / suggest / repeat lookups on 1M tickets (same file)
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium icu-uc icu-i18n libpq
+PKGS    := libmicrohttpd jansson sqlite3 libsodium icu-uc icu-i18n libpq xlsxwriter
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
