@@ -48,6 +48,9 @@ int table_format_parse(const char *s);
 /* Excel's rows per sheet, less the header row. */
 #define TABLE_XLSX_MAX_ROWS 1048575
 
+/* Tests only (REXIAN_TEST_XLSX_MAX_ROWS): a lower XLSX row limit; 0 = Excel's. Before serving. */
+void table_set_xlsx_max_rows(size_t n);
+
 struct table_spec {
     enum table_format format;
     const char *name;       /* file name without extension, UTF-8 (filename*) */

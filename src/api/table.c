@@ -36,6 +36,14 @@ struct table_sink {
     char fail_code[32], fail_message[200], fail_field[32];
 };
 
+/* Data rows an XLSX export may hold; lowered by tests only (table_set_xlsx_max_rows). */
+static size_t xlsx_max_rows = TABLE_XLSX_MAX_ROWS;
+
+void table_set_xlsx_max_rows(size_t n)
+{
+    xlsx_max_rows = n && n < TABLE_XLSX_MAX_ROWS ? n : TABLE_XLSX_MAX_ROWS;
+}
+
 int table_format_parse(const char *s)
 {
     if (strcmp(s, "csv") == 0)
@@ -63,7 +71,7 @@ int table_fail(struct table_sink *t, unsigned status, const char *code, const ch
 /* The XLSX cell about to be written, or -1 past Excel's last row. */
 static int xlsx_room(struct table_sink *t)
 {
-    if (t->rows >= TABLE_XLSX_MAX_ROWS) {
+    if (t->rows >= xlsx_max_rows) {
         t->too_many = true;
         return -1;
     }
@@ -162,9 +170,9 @@ static void reply_fail(struct request *r, struct table_sink *t)
     if (t->too_many) {
         char msg[160];
         snprintf(msg, sizeof msg,
-                 "the export has more than %d rows, the most an Excel sheet holds; narrow the "
+                 "the export has more than %zu rows, the most an Excel sheet holds; narrow the "
                  "filter or use format=csv",
-                 TABLE_XLSX_MAX_ROWS);
+                 xlsx_max_rows);
         reply_error(r, 400, "invalid_argument", msg, "format");
     } else if (t->fail_status) {
         reply_error(r, t->fail_status, t->fail_code, t->fail_message,

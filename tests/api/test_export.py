@@ -335,5 +335,49 @@ class ExportTest(ServerTestCase):
         self.assertEqual(glob.glob(os.path.join(tempfile.gettempdir(), "rexian-export-*")), tmp)
 
 
+class XlsxLimitTest(ServerTestCase):
+    """Past the sheet's last row an XLSX export is refused with a 400 naming
+    `format`; the server here has the limit lowered to 3 rows
+    (REXIAN_TEST_XLSX_MAX_ROWS) so as not to need a million tickets."""
+
+    @classmethod
+    def setUpClass(cls):
+        old = os.environ.get("REXIAN_TEST_XLSX_MAX_ROWS")
+        os.environ["REXIAN_TEST_XLSX_MAX_ROWS"] = "3"
+        try:
+            super().setUpClass()
+        finally:
+            if old is None:
+                os.environ.pop("REXIAN_TEST_XLSX_MAX_ROWS", None)
+            else:
+                os.environ["REXIAN_TEST_XLSX_MAX_ROWS"] = old
+
+    @classmethod
+    def prepare(cls):
+        for i in range(4):
+            r = cls.srv.request("POST", "/tickets", {"channel": "phone", "type": "consult",
+                                                     "title": "上限 %d" % i, "content": "内容"},
+                                token=cls.c.t("agent1"))
+            assert r.status == 201, r
+
+    def test_refused_past_the_last_row(self):
+        tmp = glob.glob(os.path.join(tempfile.gettempdir(), "rexian-export-*"))
+        r = self.get("/tickets/export?format=xlsx", "sup1")
+        err = self.assertError(r, 400, "invalid_argument", "format")
+        self.assertIn("more than 3 rows", err["message"])
+        self.assertIn("csv", err["message"])
+        self.assertEqual(glob.glob(os.path.join(tempfile.gettempdir(), "rexian-export-*")), tmp)
+        # Up to the limit it is fine, and CSV has no such limit.
+        r = self.get("/tickets/export?format=xlsx&limit=3", "sup1")
+        self.assertStatus(r, 200)
+        rows, _ = xlsx_rows(r.raw)
+        self.assertEqual(len(rows), 4)
+        r = self.get("/tickets/export?format=xlsx&status=registered&type=consult", "sup1")
+        self.assertError(r, 400, "invalid_argument", "format")
+        r = self.get("/tickets/export?format=csv", "sup1")
+        self.assertStatus(r, 200)
+        self.assertEqual(len(list(csv.reader(io.StringIO(r.raw[3:].decode(), newline="")))), 5)
+
+
 if __name__ == "__main__":
     unittest.main()
