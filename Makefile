@@ -2,11 +2,11 @@
 #   make          build ./rexian (optimised)
 #   make run      install missing packages, build, start a demo city server
 #   make check    install missing packages, run every test suite
-#   make bench    load benchmarks (results go to docs/PERFORMANCE.md)
+#   make bench    load benchmarks and the export bench (results go to docs/PERFORMANCE.md)
 #   make bench-search  search / suggest / repeat lookups on 1M tickets (same file)
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium icu-uc icu-i18n libpq
+PKGS    := libmicrohttpd jansson sqlite3 libsodium icu-uc icu-i18n libpq xlsxwriter
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -232,6 +232,7 @@ $(FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ)/obj/fake_http.o $(FUZZ)/libsrc.a
 bench: deps rexian
 	@bench/run
 	@REXIAN_BIN=./rexian python3 bench/sse_streams.py
+	@python3 bench/export.py --bin ./rexian --write docs/PERFORMANCE.md
 	@bench/pg.sh
 
 # Search, suggestions and repeat lookups on 1,000,000 bulk tickets (several

@@ -17,6 +17,7 @@
 #include "api/api.h"
 #include "app/audit.h"
 #include "app/deadlines.h"
+#include "api/export.h"
 #include "app/demo.h"
 #include "app/kb.h"
 #include "app/throttle.h"
@@ -705,6 +706,17 @@ int main(int argc, char **argv)
             return die("REXIAN_FAKE_NOW_FILE is too long%s", NULL);
         fprintf(stderr, "{\"level\":\"warning\",\"msg\":\"the clock is injected from a file "
                         "(REXIAN_FAKE_NOW_FILE): for tests only\"}\n");
+    }
+    /* Tests reach the XLSX export's row limit without a million rows. */
+    const char *xlsx_max = getenv("REXIAN_TEST_XLSX_MAX_ROWS");
+    if (xlsx_max && *xlsx_max) {
+        char *end = NULL;
+        unsigned long long n = strtoull(xlsx_max, &end, 10);
+        if (!end || *end || !n)
+            return die("REXIAN_TEST_XLSX_MAX_ROWS must be a positive integer%s", NULL);
+        table_set_xlsx_max_rows((size_t)n);
+        fprintf(stderr, "{\"level\":\"warning\",\"msg\":\"the XLSX export's row limit is "
+                        "lowered (REXIAN_TEST_XLSX_MAX_ROWS): for tests only\"}\n");
     }
     if ((rc = app_deadlines_configure(opt(O_DATA_DIR), opt(O_WORKING_HOURS), opt(O_SLA_WARNING),
                                       stderr)) != 0)

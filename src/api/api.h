@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "app/app.h"
+#include "core/sla.h"
 #include "http/reply.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -78,6 +79,16 @@ int api_ticket_input_decode(struct request *r, json_t *b, struct ticket_input *i
 /* The list's query parsers (api/tickets.c): 0, or -1 if s is not one. */
 int api_parse_cursor(const char *s, int64_t *key, int64_t *id);
 int api_parse_statuses(const char *s, unsigned *mask);
+/*
+ * The ticket list's filters from the query string into *f: status,
+ * unit_id, category_id, type, channel, sla, phone, from, to, sort, q, and
+ * with `paging` also limit and after; the actor's role scope applied (a
+ * handler sees its subtree only). Strings are borrowed from the request.
+ * 0, or replies 4xx naming the parameter and returns -1. Shared by the list
+ * and the export (api/export.c), so both take the same filters the same way.
+ */
+int api_ticket_filter_parse(struct request *r, const struct actor *a, bool paging,
+                            struct ticket_filter *f);
 
 /* ---- decoding JSON input (api/json_in.c) ----
  * Each returns 0, or replies 400 naming the field and returns -1.
@@ -114,6 +125,9 @@ json_t *jout_category(const struct category *c);
 json_t *jout_user(const struct user *u);
 json_t *jout_event(const struct ticket_event *e);
 json_t *jout_actions(unsigned mask);
+/* The level of t's running clock at `now` (SLA_NONE when none runs); *due
+   (may be NULL) gets that clock's deadline, 0 if none. As the JSON's "sla". */
+enum sla_level api_ticket_sla(const struct ticket *t, int64_t now, int64_t *due);
 
 /* ---- search, knowledge base, repeat requests (api/search.c, kb.c, similar.c) ---- */
 /* Maximum bytes of a search text (q, text). */
@@ -148,6 +162,7 @@ void h_healthz(struct request *r);
 void h_metrics(struct request *r);
 void h_tickets_create(struct request *r);
 void h_tickets_list(struct request *r);
+void h_tickets_export(struct request *r); /* api/export.c */
 void h_ticket_get(struct request *r);
 void h_ticket_events(struct request *r);
 void h_ticket_action(struct request *r);

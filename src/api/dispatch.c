@@ -20,6 +20,7 @@ static const struct route routes[] = {
     {HM_GET, "/api/v1/auth/me", h_me, 0},
     {HM_GET, "/api/v1/tickets", h_tickets_list, 0},
     {HM_POST, "/api/v1/tickets", h_tickets_create, RF_JSON_BODY},
+    {HM_GET, "/api/v1/tickets/export", h_tickets_export, 0},
     {HM_GET, "/api/v1/tickets/{number}", h_ticket_get, 0},
     {HM_GET, "/api/v1/tickets/{number}/events", h_ticket_events, 0},
     {HM_GET, "/api/v1/tickets/{number}/similar", h_ticket_similar, 0},

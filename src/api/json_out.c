@@ -41,8 +41,7 @@ json_t *jout_actions(unsigned mask)
     return a;
 }
 
-/* The SLA level of the clock now running (DESIGN §3), or null. */
-static json_t *sla_of(const struct ticket *t, int64_t now)
+enum sla_level api_ticket_sla(const struct ticket *t, int64_t now, int64_t *due_out)
 {
     int64_t start = 0, due = 0;
     switch (t->status) {
@@ -60,7 +59,15 @@ static json_t *sla_of(const struct ticket *t, int64_t now)
     default:
         break;
     }
-    const char *name = sla_level_name(sla_level_at(start, due, now));
+    if (due_out)
+        *due_out = due;
+    return sla_level_at(start, due, now);
+}
+
+/* The SLA level of the clock now running (DESIGN §3), or null. */
+static json_t *sla_of(const struct ticket *t, int64_t now)
+{
+    const char *name = sla_level_name(api_ticket_sla(t, now, NULL));
     return name ? json_string(name) : json_null();
 }
 

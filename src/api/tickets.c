@@ -233,6 +233,64 @@ static int query_enum(struct request *r, const char *key, int (*parse)(const cha
     return 0;
 }
 
+int api_ticket_filter_parse(struct request *r, const struct actor *a, bool paging,
+                            struct ticket_filter *f)
+{
+    ticket_filter_init(f);
+    f->now = time_now_ms();
+    int64_t limit = 50;
+    const char *s;
+    if ((s = request_query(r, "status")) && parse_statuses(s, &f->status_mask) != 0) {
+        reply_error(r, 400, "invalid_argument", "unknown status in the list", "status");
+        return -1;
+    }
+    if (qin_id(r, "unit_id", &f->unit_id) || qin_id(r, "category_id", &f->category_id) ||
+        query_enum(r, "type", ticket_type_parse, &f->type) ||
+        query_enum(r, "channel", channel_parse, &f->channel) ||
+        query_enum(r, "sla", sla_level_parse, &f->sla) || query_time(r, "from", &f->from) ||
+        query_time(r, "to", &f->to) || (paging && qin_int(r, "limit", 1, 200, &limit)) ||
+        api_search_text(r, "q", &f->q))
+        return -1;
+    f->limit = (int)limit;
+    if (f->q)
+        f->sort = SORT_RANK; /* the best matches first, unless sort says otherwise */
+    if ((s = request_query(r, "phone"))) {
+        if (!(a->role & CENTER_ROLES)) {
+            reply_error(r, 403, "forbidden", "only the center may search by phone", "phone");
+            return -1;
+        }
+        if (!phone_valid(s)) {
+            reply_error(r, 400, "invalid_argument", "phone is not a valid phone number", "phone");
+            return -1;
+        }
+        f->phone = s;
+    }
+    if ((s = request_query(r, "sort"))) {
+        if (strcmp(s, "due") == 0)
+            f->sort = SORT_DUE;
+        else if (strcmp(s, "newest") == 0)
+            f->sort = SORT_NEWEST;
+        else if (strcmp(s, "relevance") != 0 || !f->q) {
+            reply_error(r, 400, "invalid_argument",
+                        "sort must be newest or due (or relevance, with q)", "sort");
+            return -1;
+        }
+    }
+    if (paging && (s = request_query(r, "after"))) {
+        if (parse_cursor(s, &f->after_key, &f->after_id) != 0) {
+            reply_error(r, 400, "invalid_argument", "after is not a cursor from this list",
+                        "after");
+            return -1;
+        }
+        f->has_cursor = true;
+    }
+    if (!(a->role & CENTER_ROLES)) {
+        f->scope_path = a->unit_path;
+        f->scope_unit_id = a->unit_id;
+    }
+    return 0;
+}
+
 void h_tickets_list(struct request *r)
 {
     static const char *const params[] = {"status", "unit_id", "category_id", "type", "channel",
@@ -247,58 +305,8 @@ void h_tickets_list(struct request *r)
     if (qin_only(r, params))
         return;
     struct ticket_filter f;
-    ticket_filter_init(&f);
-    f.now = time_now_ms();
-    int64_t limit = 50;
-    const char *s;
-    if ((s = request_query(r, "status")) && parse_statuses(s, &f.status_mask) != 0) {
-        reply_error(r, 400, "invalid_argument", "unknown status in the list", "status");
+    if (api_ticket_filter_parse(r, &a, true, &f) != 0)
         return;
-    }
-    if (qin_id(r, "unit_id", &f.unit_id) || qin_id(r, "category_id", &f.category_id) ||
-        query_enum(r, "type", ticket_type_parse, &f.type) ||
-        query_enum(r, "channel", channel_parse, &f.channel) ||
-        query_enum(r, "sla", sla_level_parse, &f.sla) || query_time(r, "from", &f.from) ||
-        query_time(r, "to", &f.to) || qin_int(r, "limit", 1, 200, &limit) ||
-        api_search_text(r, "q", &f.q))
-        return;
-    f.limit = (int)limit;
-    if (f.q)
-        f.sort = SORT_RANK; /* the best matches first, unless sort says otherwise */
-    if ((s = request_query(r, "phone"))) {
-        if (!(a.role & CENTER_ROLES)) {
-            reply_error(r, 403, "forbidden", "only the center may search by phone", "phone");
-            return;
-        }
-        if (!phone_valid(s)) {
-            reply_error(r, 400, "invalid_argument", "phone is not a valid phone number", "phone");
-            return;
-        }
-        f.phone = s;
-    }
-    if ((s = request_query(r, "sort"))) {
-        if (strcmp(s, "due") == 0)
-            f.sort = SORT_DUE;
-        else if (strcmp(s, "newest") == 0)
-            f.sort = SORT_NEWEST;
-        else if (strcmp(s, "relevance") != 0 || !f.q) {
-            reply_error(r, 400, "invalid_argument",
-                        "sort must be newest or due (or relevance, with q)", "sort");
-            return;
-        }
-    }
-    if ((s = request_query(r, "after"))) {
-        if (parse_cursor(s, &f.after_key, &f.after_id) != 0) {
-            reply_error(r, 400, "invalid_argument", "after is not a cursor from this list",
-                        "after");
-            return;
-        }
-        f.has_cursor = true;
-    }
-    if (!(a.role & CENTER_ROLES)) {
-        f.scope_path = a.unit_path;
-        f.scope_unit_id = a.unit_id;
-    }
     struct ticket *items = NULL;
     int64_t *keys = NULL;
     size_t n = 0;

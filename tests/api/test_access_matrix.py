@@ -127,6 +127,8 @@ ROWS = [
      E(key=204, users=204)),
     ("GET", "/api/v1/auth/me", lambda f, w: ("/api/v1/auth/me", None), E(key=200, users=200)),
     ("GET", "/api/v1/tickets", lambda f, w: ("/api/v1/tickets?limit=5", None), E(users=200)),
+    ("GET", "/api/v1/tickets/export",
+     lambda f, w: ("/api/v1/tickets/export?limit=5", None), E(users=200)),
     ("POST", "/api/v1/tickets", lambda f, w: ("/api/v1/tickets", ticket_body()),
      E(agent=201, sup=201, admin=403, h=403)),
     ("GET", "/api/v1/tickets/{number}", lambda f, w: (T(f, w), None),

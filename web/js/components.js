@@ -1,8 +1,8 @@
 // Pieces shared by the screens. Every server string goes through Preact's
 // text escaping: nothing here sets innerHTML.
 import { html, useState, useEffect, useRef, useMemo, useCallback } from './lib.js';
-import { t, tl, SATISFACTIONS } from './i18n.js';
-import { get, qs, action, itemsOf, ApiError } from './api.js';
+import { t, tl, getLang, SATISFACTIONS } from './i18n.js';
+import { get, qs, action, itemsOf, ApiError, BASE } from './api.js';
 import { fmtTime, timeLeft, runningDue, toLocalInput, fromLocalInput, learnOffset } from './format.js';
 import { linkClick } from './router.js';
 import { onLive } from './live.js';
@@ -11,6 +11,21 @@ let uid = 0;
 export const useId = (prefix = 'f') => useMemo(() => `${prefix}-${++uid}`, []);
 
 // ---- small pieces ---------------------------------------------------------
+
+/**
+ * 导出 CSV / 导出 Excel: plain download links to the server's export of the
+ * list `params` shows (the same filters; paging left out). The session
+ * cookie goes with a GET, and Content-Disposition names the file.
+ */
+export function ExportLinks({ params }) {
+  const { limit, after, ...filters } = params || {};
+  const href = (format) => BASE + '/tickets/export' +
+    qs({ ...filters, format, lang: getLang() === 'en' ? 'en' : '' });
+  return html`<div class="export-links" role="group" aria-label=${t('export')}>
+    <a class="button small" href=${href('csv')} download data-export="csv">${t('export_csv')}</a>
+    <a class="button small" href=${href('xlsx')} download data-export="xlsx">${t('export_xlsx')}</a>
+  </div>`;
+}
 
 export function Link({ href, children, ...rest }) {
   return html`<a href=${href} onClick=${linkClick} ...${rest}>${children}</a>`;

@@ -3,7 +3,7 @@
 import { html, useState } from '../lib.js';
 import { action } from '../api.js';
 import { t } from '../i18n.js';
-import { Tabs, TicketTable, usePagedTickets, Notice, Link } from '../components.js';
+import { Tabs, TicketTable, usePagedTickets, Notice, Link, ExportLinks } from '../components.js';
 
 const TABS = [
   { id: 'dispatched', key: 'tab_to_sign' },
@@ -16,7 +16,8 @@ export function QueuePage({ user, ref_, route }) {
   const initial = TABS.some((x) => x.id === route.query.get('tab')) ? route.query.get('tab') : 'dispatched';
   const [tab, setTab] = useState(initial);
   const [notice, setNotice] = useState(null);
-  const list = usePagedTickets({ status: tab, sort: tab === 'replied' ? 'newest' : 'due' }, { limit: 20 });
+  const params = { status: tab, sort: tab === 'replied' ? 'newest' : 'due' };
+  const list = usePagedTickets(params, { limit: 20 });
   const changeTab = (id) => {
     setTab(id);
     history.replaceState(null, '', '/queue?tab=' + id);
@@ -38,6 +39,7 @@ export function QueuePage({ user, ref_, route }) {
       tabs=${TABS.map((x) => ({ id: x.id, label: t(x.key) }))} />
     <section role="tabpanel" id=${'panel-' + tab} aria-labelledby=${'tab-' + tab} class="card">
       ${tab !== 'replied' ? html`<p class="muted small">${t('sort_due_note')}</p>` : null}
+      <${ExportLinks} params=${params} />
       <${TicketTable} list=${list} ref_=${ref_}
         columns=${['sla', 'number', 'title', 'type', 'category', 'status', 'due', 'created']}
         rowActions=${tab === 'dispatched' ? (tk) => html`<button type="button" class="primary small" data-action="accept"

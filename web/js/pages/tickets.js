@@ -2,7 +2,7 @@
 import { html, useState, useEffect } from '../lib.js';
 import { listTakes } from '../api.js';
 import { t, tl, STATUSES, TYPES, CHANNELS } from '../i18n.js';
-import { TicketTable, usePagedTickets, UnitSelect, CategoryPicker } from '../components.js';
+import { TicketTable, usePagedTickets, UnitSelect, CategoryPicker, ExportLinks } from '../components.js';
 
 export function TicketsPage({ user, ref_, route }) {
   const q0 = route.query;
@@ -70,6 +70,7 @@ export function TicketsPage({ user, ref_, route }) {
       <div class="form-buttons"><button type="submit" class="primary">${t('refresh')}</button></div>
     </form>
     <section class="card">
+      <${ExportLinks} params=${filters} />
       <${TicketTable} list=${list} ref_=${ref_} columns=${['sla', 'number', 'title', 'type', 'status', 'unit', 'due', 'created']} />
     </section>
   </div>`;
