@@ -237,7 +237,8 @@ void h_tickets_list(struct request *r)
 {
     static const char *const params[] = {"status", "unit_id", "category_id", "type", "channel",
                                          "sla",    "phone",   "from",        "to",   "sort",
-                                         "limit",  "after",   "q",           NULL};
+                                         "limit",  "after",   "q",           "extension_pending",
+                                         NULL};
     struct actor a;
     api_actor(r, &a);
     if (!a.role) {
@@ -265,6 +266,17 @@ void h_tickets_list(struct request *r)
     f.limit = (int)limit;
     if (f.q)
         f.sort = SORT_RANK; /* the best matches first, unless sort says otherwise */
+    if ((s = request_query(r, "extension_pending"))) {
+        if (strcmp(s, "true") == 0)
+            f.extension_pending = 1;
+        else if (strcmp(s, "false") == 0)
+            f.extension_pending = 0;
+        else {
+            reply_error(r, 400, "invalid_argument", "extension_pending must be true or false",
+                        "extension_pending");
+            return;
+        }
+    }
     if ((s = request_query(r, "phone"))) {
         if (!(a.role & CENTER_ROLES)) {
             reply_error(r, 403, "forbidden", "only the center may search by phone", "phone");
