@@ -199,13 +199,16 @@ static void add_arm(struct arm_sql *a, bool co, int state, const char *list, boo
         snprintf(kexpr, sizeof kexpr, "ifnull(%s, " KEY_MAX ")", dk);
     else
         snprintf(kexpr, sizeof kexpr, "%s", nulls ? KEY_MAX : dk);
+    /* The index is named: left to itself the planner may walk a state's
+       tickets of the whole city (tickets_status_created) for the units below. */
+    char from[160];
+    snprintf(from, sizeof from, "%s INDEXED BY %s%s", co ? "ticket_co_units co" : "tickets t",
+             co ? (due ? "ticket_co_units_due" : "ticket_co_units_created")
+                : (due ? "tickets_unit_status_due" : "tickets_unit_status_created"),
+             co && (a->key & FILTER_BITS) ? " CROSS JOIN tickets t ON t.id = co.ticket_id" : "");
     snprintf(frag, sizeof frag, "SELECT k, id FROM (SELECT %s%s AS k, %s AS id FROM %s WHERE %s",
              co && below ? "DISTINCT " : "", kexpr, id,
-             !co ? "tickets t"
-                 : (a->key & FILTER_BITS)
-                       ? "ticket_co_units co CROSS JOIN tickets t ON t.id = co.ticket_id"
-                       : "ticket_co_units co",
-             co ? "co.unit_id" : "t.unit_id");
+             from, co ? "co.unit_id" : "t.unit_id");
     a->bad |= add(a->sql, a->len, a->pos, frag);
     if (below)
         snprintf(frag, sizeof frag, " IN " BELOW_UNITS "%s%s%s", list ? " AND " : "",
