@@ -247,7 +247,8 @@ static void add_arm(struct arm_sql *a, bool co, int state, const char *list, boo
  * A handler's list (scope set, no search): the scope "lead unit in the
  * subtree, or co-handled there while open" as a union of arms, each walking
  * an index in list order and stopping at :limit rows, merged by SQLite on
- * (key, id); only then are the page's rows read whole. Per state of the
+ * (key, id); only then are the page's rows read whole (in no particular
+ * order: order_page() sorts them in C). Per state of the
  * filter: the handler's own unit as lead (tickets_unit_status_due or
  * _created) and as co-unit (ticket_co_units_due or _created), a deadline
  * order split in rows with and without a deadline (NULL sorts last); the
@@ -284,11 +285,12 @@ static int add_scoped_list(char *sql, size_t len, size_t *p, unsigned key)
     }
     if (open)
         add_arm(&a, true, -1, olist, false);
+    /* No ORDER BY on the rows themselves: order_page() sorts the page. */
     a.bad |= add(sql, len, p,
                  due ? " ORDER BY 1, 2 LIMIT :limit) SELECT p.k, " TICKET_COLS
-                       " FROM p CROSS JOIN tickets t ON t.id = p.id ORDER BY p.k, p.id"
+                       " FROM p CROSS JOIN tickets t ON t.id = p.id"
                      : " ORDER BY 1 DESC, 2 DESC LIMIT :limit) SELECT p.k, " TICKET_COLS
-                       " FROM p CROSS JOIN tickets t ON t.id = p.id ORDER BY p.k DESC, p.id DESC");
+                       " FROM p CROSS JOIN tickets t ON t.id = p.id");
     return a.bad;
 }
 
@@ -423,6 +425,59 @@ static double rank_of_key(int64_t k)
     return d;
 }
 
+struct page_row {
+    int64_t k, id;
+    size_t at;
+};
+
+static int page_row_cmp(const void *pa, const void *pb)
+{
+    const struct page_row *a = pa, *b = pb;
+    if (a->k != b->k)
+        return a->k < b->k ? -1 : 1;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+/*
+ * Puts the *len rows of a handler's page (arr, keys) in list order, (key, id)
+ * ascending or with `desc` descending, and keeps the first `limit`: a row
+ * past them sets *more. Sorting 51 records here is cheaper than SQLite's
+ * sorter carrying every column of them.
+ */
+static int order_page(struct ticket *arr, int64_t *keys, size_t *len, size_t limit, bool desc,
+                      bool *more)
+{
+    size_t n = *len;
+    struct page_row *ix = malloc((n ? n : 1) * sizeof *ix);
+    struct ticket *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    if (!ix || !tmp) {
+        free(ix);
+        free(tmp);
+        return STORE_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        ix[i] = (struct page_row){desc ? -keys[i] - 1 : keys[i],
+                                  desc ? -arr[i].id : arr[i].id, i};
+    qsort(ix, n, sizeof *ix, page_row_cmp);
+    for (size_t i = 0; i < n; i++) {
+        tmp[i] = arr[ix[i].at];
+        ix[i].k = keys[ix[i].at];
+    }
+    for (size_t i = 0; i < n; i++) {
+        arr[i] = tmp[i];
+        keys[i] = ix[i].k;
+    }
+    free(tmp);
+    free(ix);
+    if (n > limit) {
+        *more = true;
+        for (size_t i = limit; i < n; i++)
+            ticket_release(&arr[i]);
+        *len = limit;
+    }
+    return STORE_OK;
+}
+
 void store_free_snippets(char **a, size_t n)
 {
     for (size_t i = 0; a && i < n; i++)
@@ -506,8 +561,12 @@ int store_ticket_search(struct store_conn *c, const struct ticket_filter *f, str
     bind_name_int(st, ":limit", limit + 1);
     bind_name_int(st, ":window", SEARCH_WINDOW);
 
-    struct ticket *arr = calloc((size_t)limit, sizeof *arr);
-    int64_t *karr = calloc((size_t)limit, sizeof *karr);
+    /* A handler's page comes in no particular order (see add_scoped_list):
+       all limit + 1 rows are read, put in order here, and the last dropped. */
+    bool scoped = (key & LB_SCOPE) && !(key & LB_FTS);
+    size_t cap = (size_t)limit + (scoped ? 1 : 0);
+    struct ticket *arr = calloc(cap, sizeof *arr);
+    int64_t *karr = calloc(cap, sizeof *karr);
     char **sarr = snippets && (key & LB_FTS) ? calloc((size_t)limit, sizeof *sarr) : NULL;
     if (!arr || !karr || (snippets && (key & LB_FTS) && !sarr)) {
         free(arr);
@@ -519,7 +578,7 @@ int store_ticket_search(struct store_conn *c, const struct ticket_filter *f, str
     int src, rc = STORE_OK;
     *more = false;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        if (len == (size_t)limit) {
+        if (len == cap) {
             *more = true;
             break;
         }
@@ -539,6 +598,8 @@ int store_ticket_search(struct store_conn *c, const struct ticket_filter *f, str
     if (rc == STORE_OK && src != SQLITE_DONE && src != SQLITE_ROW)
         rc = sq_rc(c, src, "ticket list");
     sqlite3_reset(st);
+    if (rc == STORE_OK && scoped)
+        rc = order_page(arr, karr, &len, (size_t)limit, !(key & LB_SORT_DUE), more);
     if (rc != STORE_OK) {
         store_free_tickets(arr, len);
         store_free_snippets(sarr, len);
