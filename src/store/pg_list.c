@@ -104,7 +104,7 @@ static void add(struct builder *b, const char *frag, const enum slot *slots)
 /* The handler's units below its own (its own unit has arms of its own). */
 #define BELOW_UNITS "(SELECT id FROM units WHERE starts_with(path, ?::text) AND id <> ?::bigint)"
 
-/* A clock runs in these states, so due_key is set (sla.c); elsewhere it is NULL. */
+/* A clock may run in these states (due_key set); in the others due_key is always NULL. */
 static bool state_clocked(int s) { return s >= ST_DISPATCHED && s <= ST_REPLIED; }
 
 /* "('a','b')": the states of mask as an SQL list of literals (fixed names, never input). */
@@ -451,6 +451,8 @@ int pg_store_ticket_search(struct store_conn *c, const struct ticket_filter *f,
     }
     char name[24];
     int prepared = shape_prepared(c, key, name, sizeof name);
+    if (!prepared && getenv("REXIAN_DEBUG_LIST_SQL")) /* for EXPLAIN by hand */
+        fprintf(stderr, "%s\n", b.sql);
     PGresult *r = pg_run_named(c, name, b.sql, prepared, &p, &rc);
     free(tsq);
     if (!r) {

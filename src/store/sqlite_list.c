@@ -110,7 +110,7 @@ static int add(char *buf, size_t len, size_t *pos, const char *frag)
 #define BELOW_UNITS                                                                                \
     "(SELECT id FROM units WHERE substr(path, 1, length(:scope)) = :scope AND id <> :su)"
 
-/* A clock runs in these states, so due_key is set (sla.c); elsewhere it is NULL. */
+/* A clock may run in these states (due_key set); in the others due_key is always NULL. */
 static bool state_clocked(int s) { return s >= ST_DISPATCHED && s <= ST_REPLIED; }
 
 /* "('a','b')": the states of mask as an SQL list of literals (fixed names, never input). */
