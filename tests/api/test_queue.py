@@ -188,7 +188,15 @@ class QueueTest(ServerTestCase):
     def test_handler_pages_match_the_center_order(self):
         cases = [("h_d1", self.subtree), ("h_s1", {self.c.unit["S1"]}),
                  ("h_b1", {self.c.unit["B1"]})]
-        for query in self.QUERIES:
+        queries = self.QUERIES + [
+            "category_id=%d&sort=due" % self.c.cat["CITY"],
+            "category_id=%d" % self.c.cat["LIFT"],
+            "unit_id=%d&sort=due" % self.c.unit["S1"],
+            "from=%s&sort=due" % urlquote("2026-11-16T09:30:00+08:00"),
+            "to=%s&status=dispatched,processing" % urlquote("2026-11-16T09:30:00+08:00"),
+            "channel=phone&type=help&sort=due",
+        ]
+        for query in queries:
             for who, units in cases:
                 want, _ = self.expected(query, units)
                 for limit in (1, 2, 3, 5, 200):
