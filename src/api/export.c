@@ -134,7 +134,8 @@ void h_tickets_export(struct request *r)
 {
     static const char *const params[] = {"status", "unit_id", "category_id", "type", "channel",
                                          "sla",    "phone",   "from",        "to",   "sort",
-                                         "q",      "format",  "lang",        "limit", NULL};
+                                         "q",      "format",  "lang",        "limit",
+                                         "extension_pending", NULL};
     struct actor a;
     api_actor(r, &a);
     if (!a.role) {

@@ -284,6 +284,17 @@ int api_ticket_filter_parse(struct request *r, const struct actor *a, bool pagin
         }
         f->has_cursor = true;
     }
+    if ((s = request_query(r, "extension_pending"))) {
+        if (strcmp(s, "true") == 0)
+            f->extension_pending = 1;
+        else if (strcmp(s, "false") == 0)
+            f->extension_pending = 0;
+        else {
+            reply_error(r, 400, "invalid_argument", "extension_pending must be true or false",
+                        "extension_pending");
+            return -1;
+        }
+    }
     if (!(a->role & CENTER_ROLES)) {
         f->scope_path = a->unit_path;
         f->scope_unit_id = a->unit_id;
@@ -295,7 +306,8 @@ void h_tickets_list(struct request *r)
 {
     static const char *const params[] = {"status", "unit_id", "category_id", "type", "channel",
                                          "sla",    "phone",   "from",        "to",   "sort",
-                                         "limit",  "after",   "q",           NULL};
+                                         "limit",  "after",   "q",           "extension_pending",
+                                         NULL};
     struct actor a;
     api_actor(r, &a);
     if (!a.role) {

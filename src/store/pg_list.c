@@ -19,19 +19,27 @@ enum list_bits {
     LB_STATUS = 1 << 0, LB_UNIT = 1 << 1, LB_CATEGORY = 1 << 2, LB_TYPE = 1 << 3,
     LB_CHANNEL = 1 << 4, LB_FROM = 1 << 5, LB_TO = 1 << 6, LB_PHONE = 1 << 7,
     LB_SCOPE = 1 << 8, LB_CURSOR = 1 << 9, LB_SORT_DUE = 1 << 10, LB_SLA_OK = 1 << 11,
-    LB_SLA_WARN = 1 << 12, LB_SLA_OVER = 1 << 13, LB_FTS = 1 << 14, LB_SORT_RANK = 1 << 15
+    LB_SLA_WARN = 1 << 12, LB_SLA_OVER = 1 << 13, LB_FTS = 1 << 14, LB_SORT_RANK = 1 << 15,
+    LB_EXT_YES = 1 << 16, LB_EXT_NO = 1 << 17
 };
+/* The status mask is part of the shape (a handler's arms name each state as
+   a literal, as in sqlite_list.c): bits 18-24. */
+#define LB_MASK_SHIFT 18
+#define KEY_MASK(key) (((key) >> LB_MASK_SHIFT) & ((1u << ST__COUNT) - 1))
 
 /* The values a list statement may name; each gets its $N on first use. */
 enum slot {
     SL_STATUSES, SL_UNIT, SL_CAT, SL_TYPE, SL_CHANNEL, SL_FROM, SL_TO, SL_PHONE, SL_SCOPE,
-    SL_NOW, SL_AKEY, SL_AID, SL_LIMIT, SL_FTS, SL_WARNPCT, SL_ARANK, SL_WINDOW, SL__COUNT
+    SL_NOW, SL_AKEY, SL_AID, SL_LIMIT, SL_FTS, SL_WARNPCT, SL_ARANK, SL_WINDOW, SL_SU,
+    SL__COUNT
 };
 
 static unsigned filter_key(const struct ticket_filter *f)
 {
     unsigned k = 0;
-    k |= f->status_mask ? LB_STATUS : 0;
+    if (f->status_mask)
+        k |= LB_STATUS | (f->status_mask & ((1u << ST__COUNT) - 1)) << LB_MASK_SHIFT;
+    k |= f->extension_pending == 1 ? LB_EXT_YES : f->extension_pending == 0 ? LB_EXT_NO : 0;
     k |= f->unit_id ? LB_UNIT : 0;
     k |= f->category_id ? LB_CATEGORY : 0;
     k |= f->type >= 0 ? LB_TYPE : 0;
@@ -54,7 +62,7 @@ static unsigned filter_key(const struct ticket_filter *f)
 }
 
 struct builder {
-    char sql[4096];
+    char sql[32768];
     size_t pos;
     int bad;
     int num[SL__COUNT]; /* $N of each slot, 0 = not named */
@@ -91,17 +99,193 @@ static void add(struct builder *b, const char *frag, const enum slot *slots)
 #define RANK_EXPR "(-ts_rank(" PG_TICKET_WEIGHTS ", t.search, ?::tsquery))::float8"
 #define OPEN_STATES "('registered','dispatched','processing','returned','replied')"
 
+#define KEY_MAX "9223372036854775807"
+#define SCOPE_UNITS "(SELECT id FROM units WHERE starts_with(path, ?::text))"
+/* The handler's units below its own (its own unit has arms of its own). */
+#define BELOW_UNITS "(SELECT id FROM units WHERE starts_with(path, ?::text) AND id <> ?::bigint)"
+
+/* A clock may run in these states (due_key set); in the others due_key is always NULL. */
+static bool state_clocked(int s) { return s >= ST_DISPATCHED && s <= ST_REPLIED; }
+
+/* "('a','b')": the states of mask as an SQL list of literals (fixed names, never input). */
+static void state_list(unsigned mask, char *buf, size_t len)
+{
+    size_t p = 0;
+    buf[p++] = '(';
+    for (int s = 0; s < ST__COUNT && p < len; s++)
+        if (mask & (1u << s))
+            p += (size_t)snprintf(buf + p, len - p, "%s'%s'", p > 1 ? "," : "",
+                                  status_name((enum ticket_status)s));
+    if (p < len)
+        snprintf(buf + p, len - p, ")");
+}
+
+/* The filters on a ticket's own columns (all but status, scope, search and cursor). */
+static void add_ticket_filters(struct builder *b, unsigned key)
+{
+    if (key & LB_UNIT)
+        add(b, " AND t.unit_id = ?", S(SL_UNIT));
+    if (key & LB_CATEGORY)
+        add(b, " AND t.category_id IN (SELECT id FROM cat_sub)", NULL);
+    if (key & LB_TYPE)
+        add(b, " AND t.type = ?", S(SL_TYPE));
+    if (key & LB_CHANNEL)
+        add(b, " AND t.channel = ?", S(SL_CHANNEL));
+    if (key & LB_FROM)
+        add(b, " AND t.created_at >= ?", S(SL_FROM));
+    if (key & LB_TO)
+        add(b, " AND t.created_at < ?", S(SL_TO));
+    if (key & LB_PHONE)
+        add(b, " AND t.citizen_phone = ?", S(SL_PHONE));
+    if (key & LB_EXT_YES)
+        add(b, " AND t.extension_pending = 1", NULL);
+    if (key & LB_EXT_NO)
+        add(b, " AND t.extension_pending = 0", NULL);
+    if (key & LB_SLA_OVER)
+        add(b, " AND t.due_key < ?::bigint", S(SL_NOW));
+    if (key & LB_SLA_WARN)
+        add(b, " AND t.due_key >= ?::bigint AND (?::bigint - t.clock_start) * 100 >= "
+               "(t.due_key - t.clock_start) * ?::bigint", S(SL_NOW, SL_NOW, SL_WARNPCT));
+    if (key & LB_SLA_OK)
+        add(b, " AND t.due_key >= ?::bigint AND (?::bigint - t.clock_start) * 100 < "
+               "(t.due_key - t.clock_start) * ?::bigint", S(SL_NOW, SL_NOW, SL_WARNPCT));
+}
+
+#define FILTER_BITS                                                                                \
+    (LB_UNIT | LB_CATEGORY | LB_TYPE | LB_CHANNEL | LB_FROM | LB_TO | LB_PHONE | LB_EXT_YES |    \
+     LB_EXT_NO | LB_SLA_OVER | LB_SLA_WARN | LB_SLA_OK)
+
+/*
+ * One arm of a handler's list, as in sqlite_list.c's add_arm: at most $limit
+ * (key, id) rows in list order, read in index order. `co` reads
+ * ticket_co_units; `state` is one state, or -1 for the units below the
+ * handler's (the states of `list`, sorted); `nulls` is the part of a deadline
+ * order with no deadline.
+ */
+static void add_arm(struct builder *b, unsigned key, int *arms, bool co, int state,
+                    const char *list, bool nulls)
+{
+    char frag[512];
+    bool due = key & LB_SORT_DUE;
+    bool below = state < 0;
+    const char *id = co ? "co.ticket_id" : "t.id";
+    const char *dk = co ? "co.due_key" : "t.due_key";
+    const char *ca = co ? "co.created_at" : "t.created_at";
+    if ((*arms)++)
+        add(b, co ? " UNION " : " UNION ALL ", NULL);
+    char kexpr[64];
+    if (!due)
+        snprintf(kexpr, sizeof kexpr, "%s", ca);
+    else if (below)
+        snprintf(kexpr, sizeof kexpr, "coalesce(%s, " KEY_MAX ")", dk);
+    else
+        snprintf(kexpr, sizeof kexpr, "%s", nulls ? KEY_MAX "::bigint" : dk);
+    snprintf(frag, sizeof frag, "(SELECT %s%s AS k, %s AS id FROM %s WHERE %s",
+             co && below ? "DISTINCT " : "", kexpr, id,
+             !co ? "tickets t"
+                 : (key & FILTER_BITS) ? "ticket_co_units co JOIN tickets t ON t.id = co.ticket_id"
+                                       : "ticket_co_units co",
+             co ? "co.unit_id" : "t.unit_id");
+    add(b, frag, NULL);
+    if (below) {
+        add(b, " IN " BELOW_UNITS, S(SL_SCOPE, SL_SU));
+        if (list) {
+            snprintf(frag, sizeof frag, " AND %s IN %s", co ? "co.status" : "t.status", list);
+            add(b, frag, NULL);
+        }
+    } else {
+        add(b, " = ?::bigint", S(SL_SU));
+        snprintf(frag, sizeof frag, " AND %s = '%s'%s", co ? "co.status" : "t.status",
+                 status_name((enum ticket_status)state),
+                 !due ? "" : nulls ? (co ? " AND co.due_key IS NULL" : " AND t.due_key IS NULL")
+                                   : (co ? " AND co.due_key IS NOT NULL"
+                                         : " AND t.due_key IS NOT NULL"));
+        add(b, frag, NULL);
+    }
+    add_ticket_filters(b, key);
+    if (key & LB_CURSOR) {
+        if (!due) {
+            snprintf(frag, sizeof frag, " AND (%s, %s) < (?::bigint, ?::bigint)", ca, id);
+            add(b, frag, S(SL_AKEY, SL_AID));
+        } else if (below || !nulls) {
+            snprintf(frag, sizeof frag, " AND (%s, %s) > (?::bigint, ?::bigint)", kexpr, id);
+            add(b, frag, S(SL_AKEY, SL_AID));
+        } else { /* no deadline: after every deadline, then by id */
+            snprintf(frag, sizeof frag,
+                     " AND %s > (CASE WHEN ?::bigint = " KEY_MAX " THEN ?::bigint ELSE -1 END)",
+                     id);
+            add(b, frag, S(SL_AKEY, SL_AID));
+        }
+    }
+    if (below)
+        snprintf(frag, sizeof frag, " ORDER BY 1%s, 2%s LIMIT ?)", due ? "" : " DESC",
+                 due ? "" : " DESC");
+    else if (!due)
+        snprintf(frag, sizeof frag, " ORDER BY %s DESC, %s DESC LIMIT ?)", ca, id);
+    else if (nulls)
+        snprintf(frag, sizeof frag, " ORDER BY %s LIMIT ?)", id);
+    else
+        snprintf(frag, sizeof frag, " ORDER BY %s, %s LIMIT ?)", dk, id);
+    add(b, frag, S(SL_LIMIT));
+}
+
+/* A handler's list without a search: sqlite_list.c's add_scoped_list says how. */
+static void add_scoped_list(struct builder *b, unsigned key)
+{
+    unsigned mask = KEY_MASK(key);
+    if (!mask)
+        mask = (1u << ST__COUNT) - 1;
+    unsigned open = mask & ((1u << (ST_REPLIED + 1)) - 1); /* co-units see open tickets */
+    char list[160], olist[160];
+    state_list(mask, list, sizeof list);
+    state_list(open, olist, sizeof olist);
+    bool due = key & LB_SORT_DUE;
+    int arms = 0;
+    add(b, "p AS MATERIALIZED (", NULL);
+    for (int s = 0; s < ST__COUNT; s++) {
+        if (!(mask & (1u << s)))
+            continue;
+        if (!due || state_clocked(s))
+            add_arm(b, key, &arms, false, s, NULL, false);
+        if (due)
+            add_arm(b, key, &arms, false, s, NULL, true);
+    }
+    add_arm(b, key, &arms, false, -1, (key & LB_STATUS) ? list : NULL, false);
+    for (int s = 0; s < ST__COUNT; s++) {
+        if (!(open & (1u << s)))
+            continue;
+        if (!due || state_clocked(s))
+            add_arm(b, key, &arms, true, s, NULL, false);
+        if (due)
+            add_arm(b, key, &arms, true, s, NULL, true);
+    }
+    if (open)
+        add_arm(b, key, &arms, true, -1, olist, false);
+    add(b, due ? " ORDER BY 1, 2 LIMIT ?) SELECT p.k, " TICKET_COLS_PG
+                 " FROM p JOIN tickets t ON t.id = p.id ORDER BY p.k, p.id"
+               : " ORDER BY 1 DESC, 2 DESC LIMIT ?) SELECT p.k, " TICKET_COLS_PG
+                 " FROM p JOIN tickets t ON t.id = p.id ORDER BY p.k DESC, p.id DESC",
+        S(SL_LIMIT));
+}
+
 static void build(struct builder *b, unsigned key)
 {
     memset(b, 0, sizeof *b);
     /* A search by rank or deadline sorts only the newest PG_SEARCH_WINDOW hits
        (w), as the SQLite backend does; newest first walks ids downwards. */
     bool window = (key & LB_FTS) && (key & (LB_SORT_RANK | LB_SORT_DUE));
-    if (window || (key & LB_CATEGORY))
+    bool scoped = (key & LB_SCOPE) && !(key & LB_FTS);
+    if (window || scoped || (key & LB_CATEGORY))
         add(b, "WITH RECURSIVE ", NULL);
     if (key & LB_CATEGORY)
         add(b, "cat_sub(id) AS (SELECT ?::bigint UNION ALL SELECT k.id FROM "
                "categories k JOIN cat_sub ON k.parent_id = cat_sub.id) ", S(SL_CAT));
+    if (scoped) {
+        if (key & LB_CATEGORY)
+            add(b, ", ", NULL);
+        add_scoped_list(b, key);
+        return;
+    }
     if (window) {
         add(b, key & LB_CATEGORY ? ", w AS MATERIALIZED (SELECT t.id AS id, "
                                  : "w AS MATERIALIZED (SELECT t.id AS id, ", NULL);
@@ -119,33 +303,11 @@ static void build(struct builder *b, unsigned key)
         add(b, " AND t.search @@ ?::tsquery", S(SL_FTS));
     if (key & LB_STATUS)
         add(b, " AND t.status = ANY(?::text[])", S(SL_STATUSES));
-    if (key & LB_UNIT)
-        add(b, " AND t.unit_id = ?", S(SL_UNIT));
-    if (key & LB_CATEGORY)
-        add(b, " AND t.category_id IN (SELECT id FROM cat_sub)", NULL);
-    if (key & LB_TYPE)
-        add(b, " AND t.type = ?", S(SL_TYPE));
-    if (key & LB_CHANNEL)
-        add(b, " AND t.channel = ?", S(SL_CHANNEL));
-    if (key & LB_FROM)
-        add(b, " AND t.created_at >= ?", S(SL_FROM));
-    if (key & LB_TO)
-        add(b, " AND t.created_at < ?", S(SL_TO));
-    if (key & LB_PHONE)
-        add(b, " AND t.citizen_phone = ?", S(SL_PHONE));
-    if (key & LB_SCOPE)
-        add(b, " AND (t.unit_id IN (SELECT id FROM units WHERE starts_with(path, ?::text)) "
-               "OR (t.status IN " OPEN_STATES " AND t.id IN (SELECT ticket_id FROM "
-               "ticket_co_units WHERE unit_id IN (SELECT id FROM units WHERE "
-               "starts_with(path, ?::text)))))", S(SL_SCOPE, SL_SCOPE));
-    if (key & LB_SLA_OVER)
-        add(b, " AND t.due_key < ?::bigint", S(SL_NOW));
-    if (key & LB_SLA_WARN)
-        add(b, " AND t.due_key >= ?::bigint AND (?::bigint - t.clock_start) * 100 >= "
-               "(t.due_key - t.clock_start) * ?::bigint", S(SL_NOW, SL_NOW, SL_WARNPCT));
-    if (key & LB_SLA_OK)
-        add(b, " AND t.due_key >= ?::bigint AND (?::bigint - t.clock_start) * 100 < "
-               "(t.due_key - t.clock_start) * ?::bigint", S(SL_NOW, SL_NOW, SL_WARNPCT));
+    if (key & LB_SCOPE) /* a search: bounded by its window of hits */
+        add(b, " AND (t.unit_id IN " SCOPE_UNITS " OR (t.status IN " OPEN_STATES
+               " AND t.id IN (SELECT ticket_id FROM ticket_co_units WHERE unit_id IN "
+               SCOPE_UNITS ")))", S(SL_SCOPE, SL_SCOPE));
+    add_ticket_filters(b, key);
     if (window) {
         add(b, " ORDER BY t.id DESC LIMIT ?) SELECT w.k, " TICKET_COLS_PG
                " FROM w JOIN tickets t ON t.id = w.id WHERE true", S(SL_WINDOW));
@@ -275,6 +437,7 @@ int pg_store_ticket_search(struct store_conn *c, const struct ticket_filter *f,
     set_int(&p, &b, SL_TO, f->to);
     set_text(&p, &b, SL_PHONE, f->phone);
     set_text(&p, &b, SL_SCOPE, f->scope_path);
+    set_int(&p, &b, SL_SU, f->scope_unit_id);
     set_int(&p, &b, SL_NOW, f->now);
     set_int(&p, &b, SL_AKEY, f->after_key);
     set_int(&p, &b, SL_AID, f->after_id);
@@ -288,6 +451,8 @@ int pg_store_ticket_search(struct store_conn *c, const struct ticket_filter *f,
     }
     char name[24];
     int prepared = shape_prepared(c, key, name, sizeof name);
+    if (!prepared && getenv("REXIAN_DEBUG_LIST_SQL")) /* for EXPLAIN by hand */
+        fprintf(stderr, "%s\n", b.sql);
     PGresult *r = pg_run_named(c, name, b.sql, prepared, &p, &rc);
     free(tsq);
     if (!r) {

@@ -32,8 +32,14 @@ enum list_bits {
     LB_SLA_WARN = 1 << 12,
     LB_SLA_OVER = 1 << 13,
     LB_FTS = 1 << 14,      /* q: join the search index, add a snippet column */
-    LB_SORT_RANK = 1 << 15 /* with LB_FTS: best match first */
+    LB_SORT_RANK = 1 << 15, /* with LB_FTS: best match first */
+    LB_EXT_YES = 1 << 16,   /* extension_pending=true */
+    LB_EXT_NO = 1 << 17     /* extension_pending=false */
 };
+/* The status mask is part of the shape (statuses are written into the SQL as
+   literals, so that the planner can pick an index per state): bits 18-24. */
+#define LB_MASK_SHIFT 18
+#define KEY_MASK(key) (((key) >> LB_MASK_SHIFT) & ((1u << ST__COUNT) - 1))
 
 void ticket_filter_init(struct ticket_filter *f)
 {
@@ -41,6 +47,7 @@ void ticket_filter_init(struct ticket_filter *f)
     f->type = -1;
     f->channel = -1;
     f->sla = -1;
+    f->extension_pending = -1;
     f->limit = 50;
 }
 
@@ -48,7 +55,11 @@ static unsigned filter_key(const struct ticket_filter *f)
 {
     unsigned k = 0;
     if (f->status_mask)
-        k |= LB_STATUS;
+        k |= LB_STATUS | (f->status_mask & ((1u << ST__COUNT) - 1)) << LB_MASK_SHIFT;
+    if (f->extension_pending == 1)
+        k |= LB_EXT_YES;
+    else if (f->extension_pending == 0)
+        k |= LB_EXT_NO;
     if (f->unit_id)
         k |= LB_UNIT;
     if (f->category_id)
@@ -91,8 +102,197 @@ static int add(char *buf, size_t len, size_t *pos, const char *frag)
     return 0;
 }
 
-#define DUE_EXPR "ifnull(t.due_key, 9223372036854775807)"
+#define KEY_MAX "9223372036854775807"
+#define DUE_EXPR "ifnull(t.due_key, " KEY_MAX ")"
 #define OPEN_STATES "('registered','dispatched','processing','returned','replied')"
+#define SCOPE_UNITS "(SELECT id FROM units WHERE substr(path, 1, length(:scope)) = :scope)"
+/* The handler's units below its own (its own unit has arms of its own). */
+#define BELOW_UNITS                                                                                \
+    "(SELECT id FROM units WHERE substr(path, 1, length(:scope)) = :scope AND id <> :su)"
+
+/* A clock may run in these states (due_key set); in the others due_key is always NULL. */
+static bool state_clocked(int s) { return s >= ST_DISPATCHED && s <= ST_REPLIED; }
+
+/* "('a','b')": the states of mask as an SQL list of literals (fixed names, never input). */
+static void state_list(unsigned mask, char *buf, size_t len)
+{
+    size_t p = 0;
+    buf[p++] = '(';
+    for (int s = 0; s < ST__COUNT && p < len; s++)
+        if (mask & (1u << s))
+            p += (size_t)snprintf(buf + p, len - p, "%s'%s'", p > 1 ? "," : "",
+                                  status_name((enum ticket_status)s));
+    if (p < len)
+        snprintf(buf + p, len - p, ")");
+}
+
+/* The filters on a ticket's own columns (all but status, scope, search and cursor). */
+static int add_ticket_filters(char *sql, size_t len, size_t *p, unsigned key)
+{
+    int bad = 0;
+    if (key & LB_UNIT)
+        bad |= add(sql, len, p, " AND t.unit_id = :unit");
+    if (key & LB_CATEGORY)
+        bad |= add(sql, len, p, " AND t.category_id IN (SELECT id FROM cat_sub)");
+    if (key & LB_TYPE)
+        bad |= add(sql, len, p, " AND t.type = :type");
+    if (key & LB_CHANNEL)
+        bad |= add(sql, len, p, " AND t.channel = :channel");
+    if (key & LB_FROM)
+        bad |= add(sql, len, p, " AND t.created_at >= :from");
+    if (key & LB_TO)
+        bad |= add(sql, len, p, " AND t.created_at < :to");
+    if (key & LB_PHONE)
+        bad |= add(sql, len, p, " AND t.citizen_phone = :phone");
+    if (key & LB_EXT_YES)
+        bad |= add(sql, len, p, " AND t.extension_pending = 1");
+    if (key & LB_EXT_NO)
+        bad |= add(sql, len, p, " AND t.extension_pending = 0");
+    if (key & LB_SLA_OVER)
+        bad |= add(sql, len, p, " AND t.due_key < :now");
+    if (key & LB_SLA_WARN)
+        bad |= add(sql, len, p,
+                   " AND t.due_key >= :now AND (:now - t.clock_start) * 100 >= "
+                   "(t.due_key - t.clock_start) * :warnpct");
+    if (key & LB_SLA_OK)
+        bad |= add(sql, len, p,
+                   " AND t.due_key >= :now AND (:now - t.clock_start) * 100 < "
+                   "(t.due_key - t.clock_start) * :warnpct");
+    return bad;
+}
+
+#define FILTER_BITS                                                                                \
+    (LB_UNIT | LB_CATEGORY | LB_TYPE | LB_CHANNEL | LB_FROM | LB_TO | LB_PHONE | LB_EXT_YES |    \
+     LB_EXT_NO | LB_SLA_OVER | LB_SLA_WARN | LB_SLA_OK)
+
+struct arm_sql {
+    char *sql;
+    size_t len, *pos;
+    unsigned key;
+    int bad;
+    int arms;
+};
+
+/*
+ * One arm of a handler's list: at most :limit (key, id) rows in list order,
+ * read in index order. `co` reads ticket_co_units (joined to the ticket only
+ * when a filter needs the ticket's columns); `state` is one state or -1 for
+ * the states of `list` (then the arm covers the units below the handler's
+ * and sorts them); `nulls` is the part of a deadline order with no deadline.
+ */
+static void add_arm(struct arm_sql *a, bool co, int state, const char *list, bool nulls)
+{
+    char frag[512];
+    bool due = a->key & LB_SORT_DUE;
+    bool below = state < 0;
+    const char *id = co ? "co.ticket_id" : "t.id";
+    const char *dk = co ? "co.due_key" : "t.due_key";
+    const char *ca = co ? "co.created_at" : "t.created_at";
+    /* UNION ALL between disjoint lead-unit arms; UNION before each co-unit arm
+       (a ticket may be led from the subtree and co-handled there too). */
+    if (a->arms++)
+        a->bad |= add(a->sql, a->len, a->pos, co ? " UNION " : " UNION ALL ");
+    char kexpr[64];
+    if (!due)
+        snprintf(kexpr, sizeof kexpr, "%s", ca);
+    else if (below)
+        snprintf(kexpr, sizeof kexpr, "ifnull(%s, " KEY_MAX ")", dk);
+    else
+        snprintf(kexpr, sizeof kexpr, "%s", nulls ? KEY_MAX : dk);
+    /* The index is named: left to itself the planner may walk a state's
+       tickets of the whole city (tickets_status_created) for the units below. */
+    char from[160];
+    snprintf(from, sizeof from, "%s INDEXED BY %s%s", co ? "ticket_co_units co" : "tickets t",
+             co ? (due ? "ticket_co_units_due" : "ticket_co_units_created")
+                : (due ? "tickets_unit_status_due" : "tickets_unit_status_created"),
+             co && (a->key & FILTER_BITS) ? " CROSS JOIN tickets t ON t.id = co.ticket_id" : "");
+    snprintf(frag, sizeof frag, "SELECT k, id FROM (SELECT %s%s AS k, %s AS id FROM %s WHERE %s",
+             co && below ? "DISTINCT " : "", kexpr, id,
+             from, co ? "co.unit_id" : "t.unit_id");
+    a->bad |= add(a->sql, a->len, a->pos, frag);
+    if (below)
+        snprintf(frag, sizeof frag, " IN " BELOW_UNITS "%s%s%s", list ? " AND " : "",
+                 list ? (co ? "co.status IN " : "t.status IN ") : "", list ? list : "");
+    else
+        snprintf(frag, sizeof frag, " = :su AND %s = '%s'%s", co ? "co.status" : "t.status",
+                 status_name((enum ticket_status)state),
+                 !due ? "" : nulls ? (co ? " AND co.due_key IS NULL" : " AND t.due_key IS NULL")
+                                   : (co ? " AND co.due_key IS NOT NULL"
+                                         : " AND t.due_key IS NOT NULL"));
+    a->bad |= add(a->sql, a->len, a->pos, frag);
+    a->bad |= add_ticket_filters(a->sql, a->len, a->pos, a->key);
+    if (a->key & LB_CURSOR) {
+        if (!due)
+            snprintf(frag, sizeof frag, " AND (%s, %s) < (:akey, :aid)", ca, id);
+        else if (below || !nulls)
+            snprintf(frag, sizeof frag, " AND (%s, %s) > (:akey, :aid)", kexpr, id);
+        else /* no deadline: after every deadline, then by id */
+            snprintf(frag, sizeof frag,
+                     " AND %s > (CASE WHEN :akey = " KEY_MAX " THEN :aid ELSE -1 END)", id);
+        a->bad |= add(a->sql, a->len, a->pos, frag);
+    }
+    if (below)
+        snprintf(frag, sizeof frag, " ORDER BY 1%s, 2%s LIMIT :limit)", due ? "" : " DESC",
+                 due ? "" : " DESC");
+    else if (!due)
+        snprintf(frag, sizeof frag, " ORDER BY %s DESC, %s DESC LIMIT :limit)", ca, id);
+    else if (nulls)
+        snprintf(frag, sizeof frag, " ORDER BY %s LIMIT :limit)", id);
+    else
+        snprintf(frag, sizeof frag, " ORDER BY %s, %s LIMIT :limit)", dk, id);
+    a->bad |= add(a->sql, a->len, a->pos, frag);
+}
+
+/*
+ * A handler's list (scope set, no search): the scope "lead unit in the
+ * subtree, or co-handled there while open" as a union of arms, each walking
+ * an index in list order and stopping at :limit rows, merged by SQLite on
+ * (key, id); only then are the page's rows read whole (in no particular
+ * order: order_page() sorts them in C). Per state of the
+ * filter: the handler's own unit as lead (tickets_unit_status_due or
+ * _created) and as co-unit (ticket_co_units_due or _created), a deadline
+ * order split in rows with and without a deadline (NULL sorts last); the
+ * units below the handler's are one sorted arm each way.
+ */
+static int add_scoped_list(char *sql, size_t len, size_t *p, unsigned key)
+{
+    unsigned mask = KEY_MASK(key);
+    if (!mask)
+        mask = (1u << ST__COUNT) - 1;
+    unsigned open = mask & ((1u << (ST_REPLIED + 1)) - 1); /* co-units see open tickets */
+    char list[160], olist[160];
+    state_list(mask, list, sizeof list);
+    state_list(open, olist, sizeof olist);
+    bool due = key & LB_SORT_DUE;
+    struct arm_sql a = {sql, len, p, key, 0, 0};
+    a.bad |= add(sql, len, p, "p AS MATERIALIZED (");
+    for (int s = 0; s < ST__COUNT; s++) {
+        if (!(mask & (1u << s)))
+            continue;
+        if (!due || state_clocked(s))
+            add_arm(&a, false, s, NULL, false);
+        if (due)
+            add_arm(&a, false, s, NULL, true);
+    }
+    add_arm(&a, false, -1, (key & LB_STATUS) ? list : NULL, false);
+    for (int s = 0; s < ST__COUNT; s++) {
+        if (!(open & (1u << s)))
+            continue;
+        if (!due || state_clocked(s))
+            add_arm(&a, true, s, NULL, false);
+        if (due)
+            add_arm(&a, true, s, NULL, true);
+    }
+    if (open)
+        add_arm(&a, true, -1, olist, false);
+    /* No ORDER BY on the rows themselves: order_page() sorts the page. */
+    a.bad |= add(sql, len, p,
+                 due ? " ORDER BY 1, 2 LIMIT :limit) SELECT p.k, " TICKET_COLS
+                       " FROM p CROSS JOIN tickets t ON t.id = p.id"
+                     : " ORDER BY 1 DESC, 2 DESC LIMIT :limit) SELECT p.k, " TICKET_COLS
+                       " FROM p CROSS JOIN tickets t ON t.id = p.id");
+    return a.bad;
+}
 
 static sqlite3_stmt *list_stmt(struct store_conn *c, unsigned key)
 {
@@ -102,20 +302,29 @@ static sqlite3_stmt *list_stmt(struct store_conn *c, unsigned key)
             sqlite3_clear_bindings(c->list_stmt[i]);
             return c->list_stmt[i];
         }
-    char sql[4096];
+    static _Thread_local char sql[32768];
     size_t p = 0;
     int bad = 0;
+    char list[160];
+    state_list(KEY_MASK(key), list, sizeof list);
     /* A search ordered by rank or deadline sorts the newest SEARCH_WINDOW hits
        (sqlite_search.c says why): w, then the page p, then the rows. */
     bool window = (key & LB_FTS) && (key & (LB_SORT_RANK | LB_SORT_DUE));
-    if (window)
-        bad |= add(sql, sizeof sql, &p, "WITH RECURSIVE ");
+    bool scoped = (key & LB_SCOPE) && !(key & LB_FTS);
+    if (window || scoped || (key & LB_CATEGORY))
+        bad |= add(sql, sizeof sql, &p, (key & LB_CATEGORY) ? "WITH RECURSIVE " : "WITH ");
     if (key & LB_CATEGORY)
         bad |= add(sql, sizeof sql, &p,
-                   window ? "cat_sub(id) AS (SELECT :cat UNION ALL SELECT k.id FROM "
-                            "categories k JOIN cat_sub ON k.parent_id = cat_sub.id), "
-                          : "WITH RECURSIVE cat_sub(id) AS (SELECT :cat UNION ALL SELECT k.id FROM "
-                            "categories k JOIN cat_sub ON k.parent_id = cat_sub.id) ");
+                   "cat_sub(id) AS (SELECT :cat UNION ALL SELECT k.id FROM "
+                   "categories k JOIN cat_sub ON k.parent_id = cat_sub.id)");
+    if ((key & LB_CATEGORY) && (window || scoped))
+        bad |= add(sql, sizeof sql, &p, ", ");
+    if (scoped) {
+        bad |= add_scoped_list(sql, sizeof sql, &p, key);
+        goto prepare;
+    }
+    if (key & LB_CATEGORY && !window)
+        bad |= add(sql, sizeof sql, &p, " ");
     if (window) {
         bad |= add(sql, sizeof sql, &p, "w AS MATERIALIZED (SELECT t.id AS id, ");
         bad |= add(sql, sizeof sql, &p, key & LB_SORT_RANK ? "f.rank" : DUE_EXPR);
@@ -132,39 +341,16 @@ static sqlite3_stmt *list_stmt(struct store_conn *c, unsigned key)
         bad |= add(sql, sizeof sql, &p, key & LB_SORT_DUE ? DUE_EXPR : "t.created_at");
         bad |= add(sql, sizeof sql, &p, ", " TICKET_COLS " FROM tickets t WHERE 1");
     }
-    if (key & LB_STATUS)
+    if (key & LB_STATUS) {
+        bad |= add(sql, sizeof sql, &p, " AND t.status IN ");
+        bad |= add(sql, sizeof sql, &p, list);
+    }
+    if (key & LB_SCOPE) /* a search: bounded by its window of hits */
         bad |= add(sql, sizeof sql, &p,
-                   " AND t.status IN (SELECT value FROM json_each(:statuses))");
-    if (key & LB_UNIT)
-        bad |= add(sql, sizeof sql, &p, " AND t.unit_id = :unit");
-    if (key & LB_CATEGORY)
-        bad |= add(sql, sizeof sql, &p, " AND t.category_id IN (SELECT id FROM cat_sub)");
-    if (key & LB_TYPE)
-        bad |= add(sql, sizeof sql, &p, " AND t.type = :type");
-    if (key & LB_CHANNEL)
-        bad |= add(sql, sizeof sql, &p, " AND t.channel = :channel");
-    if (key & LB_FROM)
-        bad |= add(sql, sizeof sql, &p, " AND t.created_at >= :from");
-    if (key & LB_TO)
-        bad |= add(sql, sizeof sql, &p, " AND t.created_at < :to");
-    if (key & LB_PHONE)
-        bad |= add(sql, sizeof sql, &p, " AND t.citizen_phone = :phone");
-    if (key & LB_SCOPE)
-        bad |= add(sql, sizeof sql, &p,
-                   " AND (t.unit_id IN (SELECT id FROM units WHERE substr(path, 1, "
-                   "length(:scope)) = :scope) OR (t.status IN " OPEN_STATES
+                   " AND (t.unit_id IN " SCOPE_UNITS " OR (t.status IN " OPEN_STATES
                    " AND t.id IN (SELECT ticket_id FROM ticket_co_units WHERE unit_id IN "
-                   "(SELECT id FROM units WHERE substr(path, 1, length(:scope)) = :scope))))");
-    if (key & LB_SLA_OVER)
-        bad |= add(sql, sizeof sql, &p, " AND t.due_key < :now");
-    if (key & LB_SLA_WARN)
-        bad |= add(sql, sizeof sql, &p,
-                   " AND t.due_key >= :now AND (:now - t.clock_start) * 100 >= "
-                   "(t.due_key - t.clock_start) * :warnpct");
-    if (key & LB_SLA_OK)
-        bad |= add(sql, sizeof sql, &p,
-                   " AND t.due_key >= :now AND (:now - t.clock_start) * 100 < "
-                   "(t.due_key - t.clock_start) * :warnpct");
+                   SCOPE_UNITS ")))");
+    bad |= add_ticket_filters(sql, sizeof sql, &p, key);
     if (window) {
         bad |= add(sql, sizeof sql, &p,
                    " ORDER BY f.rowid DESC LIMIT :window), "
@@ -187,8 +373,11 @@ static sqlite3_stmt *list_stmt(struct store_conn *c, unsigned key)
                    key & LB_SORT_DUE ? " ORDER BY " DUE_EXPR ", t.id LIMIT :limit"
                                      : " ORDER BY t.created_at DESC, t.id DESC LIMIT :limit");
     }
+prepare:
     if (bad)
         return NULL; /* defensive: the fragments always fit */
+    if (getenv("REXIAN_DEBUG_LIST_SQL"))
+        fprintf(stderr, "%s\n", sql);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
         sq_rc(c, sqlite3_errcode(c->db), sql);
@@ -234,6 +423,59 @@ static double rank_of_key(int64_t k)
     double d;
     memcpy(&d, &b, sizeof d);
     return d;
+}
+
+struct page_row {
+    int64_t k, id;
+    size_t at;
+};
+
+static int page_row_cmp(const void *pa, const void *pb)
+{
+    const struct page_row *a = pa, *b = pb;
+    if (a->k != b->k)
+        return a->k < b->k ? -1 : 1;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+/*
+ * Puts the *len rows of a handler's page (arr, keys) in list order, (key, id)
+ * ascending or with `desc` descending, and keeps the first `limit`: a row
+ * past them sets *more. Sorting 51 records here is cheaper than SQLite's
+ * sorter carrying every column of them.
+ */
+static int order_page(struct ticket *arr, int64_t *keys, size_t *len, size_t limit, bool desc,
+                      bool *more)
+{
+    size_t n = *len;
+    struct page_row *ix = malloc((n ? n : 1) * sizeof *ix);
+    struct ticket *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    if (!ix || !tmp) {
+        free(ix);
+        free(tmp);
+        return STORE_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        ix[i] = (struct page_row){desc ? -keys[i] - 1 : keys[i],
+                                  desc ? -arr[i].id : arr[i].id, i};
+    qsort(ix, n, sizeof *ix, page_row_cmp);
+    for (size_t i = 0; i < n; i++) {
+        tmp[i] = arr[ix[i].at];
+        ix[i].k = keys[ix[i].at];
+    }
+    for (size_t i = 0; i < n; i++) {
+        arr[i] = tmp[i];
+        keys[i] = ix[i].k;
+    }
+    free(tmp);
+    free(ix);
+    if (n > limit) {
+        *more = true;
+        for (size_t i = limit; i < n; i++)
+            ticket_release(&arr[i]);
+        *len = limit;
+    }
+    return STORE_OK;
 }
 
 void store_free_snippets(char **a, size_t n)
@@ -298,17 +540,6 @@ int store_ticket_search(struct store_conn *c, const struct ticket_filter *f, str
         if (ai)
             sqlite3_bind_double(st, ai, rank_of_key(f->after_key));
     }
-    if (key & LB_STATUS) {
-        char js[160];
-        size_t p = 0;
-        js[p++] = '[';
-        for (int s = 0; s < ST__COUNT; s++)
-            if (f->status_mask & (1u << s))
-                p += (size_t)snprintf(js + p, sizeof js - p, "%s\"%s\"", p > 1 ? "," : "",
-                                      status_name((enum ticket_status)s));
-        snprintf(js + p, sizeof js - p, "]");
-        bind_name_text(st, ":statuses", js);
-    }
     bind_name_int(st, ":unit", f->unit_id);
     bind_name_int(st, ":cat", f->category_id);
     if (f->type >= 0)
@@ -321,6 +552,7 @@ int store_ticket_search(struct store_conn *c, const struct ticket_filter *f, str
         bind_name_text(st, ":phone", f->phone);
     if (f->scope_path)
         bind_name_text(st, ":scope", f->scope_path);
+    bind_name_int(st, ":su", f->scope_unit_id);
     bind_name_int(st, ":now", f->now);
     bind_name_int(st, ":warnpct", sla_warning_percent());
     bind_name_int(st, ":akey", f->after_key);
@@ -329,8 +561,12 @@ int store_ticket_search(struct store_conn *c, const struct ticket_filter *f, str
     bind_name_int(st, ":limit", limit + 1);
     bind_name_int(st, ":window", SEARCH_WINDOW);
 
-    struct ticket *arr = calloc((size_t)limit, sizeof *arr);
-    int64_t *karr = calloc((size_t)limit, sizeof *karr);
+    /* A handler's page comes in no particular order (see add_scoped_list):
+       all limit + 1 rows are read, put in order here, and the last dropped. */
+    bool scoped = (key & LB_SCOPE) && !(key & LB_FTS);
+    size_t cap = (size_t)limit + (scoped ? 1 : 0);
+    struct ticket *arr = calloc(cap, sizeof *arr);
+    int64_t *karr = calloc(cap, sizeof *karr);
     char **sarr = snippets && (key & LB_FTS) ? calloc((size_t)limit, sizeof *sarr) : NULL;
     if (!arr || !karr || (snippets && (key & LB_FTS) && !sarr)) {
         free(arr);
@@ -342,7 +578,7 @@ int store_ticket_search(struct store_conn *c, const struct ticket_filter *f, str
     int src, rc = STORE_OK;
     *more = false;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        if (len == (size_t)limit) {
+        if (len == cap) {
             *more = true;
             break;
         }
@@ -362,6 +598,8 @@ int store_ticket_search(struct store_conn *c, const struct ticket_filter *f, str
     if (rc == STORE_OK && src != SQLITE_DONE && src != SQLITE_ROW)
         rc = sq_rc(c, src, "ticket list");
     sqlite3_reset(st);
+    if (rc == STORE_OK && scoped)
+        rc = order_page(arr, karr, &len, (size_t)limit, !(key & LB_SORT_DUE), more);
     if (rc != STORE_OK) {
         store_free_tickets(arr, len);
         store_free_snippets(sarr, len);

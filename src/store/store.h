@@ -200,6 +200,7 @@ struct ticket_filter {
     int64_t now;
     int64_t from, to;     /* created_at range [from, to); 0 = open */
     const char *phone;    /* exact citizen phone; NULL = any */
+    int extension_pending; /* 1: an extension request waits, 0: none waits, -1: any */
     /* Search text: every word must occur in the title, content, address or
        reply (store_ticket_search). Valid UTF-8 with a word; NULL = none. */
     const char *q;

@@ -269,7 +269,6 @@ const zh = {
   approve: '批准',
   refuse: '驳回',
   all_units: '全部单位',
-  scanned: '（已检查 {n} 张办理中工单）',
   urge_done: '已催办 {number}',
 
   // dashboard
@@ -602,7 +601,6 @@ const en = {
   approve: 'Approve',
   refuse: 'Refuse',
   all_units: 'All units',
-  scanned: '({n} tickets in progress checked)',
   urge_done: 'Urged {number}',
 
   dashboard_title: 'Dashboard',
