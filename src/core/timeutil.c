@@ -258,8 +258,9 @@ int time_format_rfc3339(int64_t ms, char *out, size_t outlen)
     time_t sec;
     int millis;
     struct fields f;
+    char tmp[32];
 
-    if (out == NULL || outlen < 30)
+    if (out == NULL || outlen == 0)
         return -1;
     split_ms(ms, &sec, &millis);
     if (!local_fields((int64_t)sec, &f))
@@ -279,7 +280,7 @@ int time_format_rfc3339(int64_t ms, char *out, size_t outlen)
     }
     /* "YYYY-MM-DDTHH:MM:SS[.mmm]+HH:MM", written by hand: this runs a dozen
        times per ticket shown. */
-    char *o = out;
+    char *o = tmp;
     o = put2(o, (int)(f.year / 100));
     o = put2(o, (int)(f.year % 100));
     *o++ = '-';
@@ -301,7 +302,11 @@ int time_format_rfc3339(int64_t ms, char *out, size_t outlen)
     o = put2(o, (int)(off / 3600));
     *o++ = ':';
     o = put2(o, (int)(off / 60 % 60));
-    *o = '\0';
+    size_t n = (size_t)(o - tmp);
+    if (n >= outlen)
+        return -1;
+    memcpy(out, tmp, n);
+    out[n] = '\0';
     return 0;
 }
 
