@@ -301,9 +301,17 @@ static void test_format_matches_localtime(void **state)
     expect_format(parse("2026-03-29T01:00:00Z"), "2026-03-29T03:00:00+02:00");
     expect_format(parse("2026-10-25T00:59:59.500Z"), "2026-10-25T02:59:59.500+02:00");
     expect_format(parse("2026-10-25T01:00:00Z"), "2026-10-25T02:00:00+01:00");
-    /* Half-hour offsets and a transition at half past: Australia/Lord_Howe. */
+    /* Half-hour offsets, so transitions fall in the middle of a UTC hour:
+       America/St_Johns (-03:30, summer -02:30; 8 March and 1 November 2026
+       at 02:00 local) and Australia/Lord_Howe (+10:30, summer +11:00 from
+       4 October 2026 02:00). */
+    assert_int_equal(timeutil_set_zone("America/St_Johns"), 0);
+    sweep("2026-03-07T12:00:00Z", "2026-03-09T00:00:00Z");
+    sweep("2026-10-31T12:00:00Z", "2026-11-02T00:00:00Z");
+    scatter();
     assert_int_equal(timeutil_set_zone("Australia/Lord_Howe"), 0);
     sweep("2026-04-04T12:00:00Z", "2026-04-05T12:00:00Z");
+    sweep("2026-10-03T12:00:00Z", "2026-10-04T12:00:00Z");
     scatter();
     /* Back to the default: the cache must not keep Lord Howe's offsets. */
     assert_int_equal(timeutil_set_zone("Asia/Shanghai"), 0);
