@@ -36,12 +36,12 @@ char *jsonw_finish(struct jsonw *w, size_t *len)
     return out;
 }
 
-/* Makes room for `n` more bytes plus the final NUL; false (and sticky) if it cannot. */
-static bool reserve(struct jsonw *w, size_t n)
+/* Allocates room for `n` more bytes plus the final NUL; false (and sticky) if it cannot. */
+static bool grow(struct jsonw *w, size_t n)
 {
     if (w->failed)
         return false;
-    if (n >= w->max || w->len >= w->max - n) {
+    if (n > SIZE_MAX / 4 - w->len) { /* defensive: no input is near this */
         w->failed = true;
         return false;
     }
@@ -51,8 +51,6 @@ static bool reserve(struct jsonw *w, size_t n)
     size_t cap = w->cap ? w->cap : 2048;
     while (cap < need)
         cap *= 2;
-    if (cap > w->max + 1)
-        cap = w->max + 1;
     char *b = realloc(w->buf, cap);
     if (!b) {
         w->failed = true;
@@ -61,6 +59,14 @@ static bool reserve(struct jsonw *w, size_t n)
     w->buf = b;
     w->cap = cap;
     return true;
+}
+
+/* Room for `n` more bytes within the cap. */
+static bool reserve(struct jsonw *w, size_t n)
+{
+    if (!w->failed && (n > w->max || w->len > w->max - n))
+        w->failed = true;
+    return grow(w, n);
 }
 
 static void put(struct jsonw *w, const char *s, size_t n)
@@ -228,8 +234,12 @@ static void put_string(struct jsonw *w, const char *s, size_t n)
         w->failed = true;
         return;
     }
-    if (reserve(w, 6 * n + 2))
-        w->len += jsonw_escape(s, n, w->buf + w->len);
+    /* Room for the worst case (every byte a \u00XX); the cap counts what is written. */
+    if (!grow(w, 6 * n + 2))
+        return;
+    w->len += jsonw_escape(s, n, w->buf + w->len);
+    if (w->len > w->max)
+        w->failed = true;
 }
 
 void jsonw_key(struct jsonw *w, const char *key)
