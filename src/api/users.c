@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "app/sessions.h"
 #include "core/validate.h"
 
 void h_user_create(struct request *r)
@@ -148,6 +149,8 @@ void h_user_update(struct request *r)
         rc = store_commit(c);
     else
         store_rollback(c);
+    if (rc == STORE_OK) /* name, role, unit or sessions changed: no cached copy may live on */
+        session_cache_forget_user(u.id);
     u.password_hash = NULL;
     user_release(&u);
     if (audit_failed)

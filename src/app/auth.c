@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/sessions.h"
 #include "core/timeutil.h"
 #include "core/validate.h"
 
@@ -114,16 +115,21 @@ int app_session_user(struct store *s, const char *token, struct user *out, struc
 {
     if (!token || strlen(token) != SESSION_TOKEN_LEN)
         return app_fail(e, APP_UNAUTH, NULL, "not logged in or the session has ended");
+    uint8_t hash[32];
+    token_hash(token, hash);
+    /* A session seen in the last 2 s is taken from the cache (app/sessions.h). */
+    if (session_cache_get(hash, out))
+        return APP_OK;
     struct store_conn *c = store_conn_get(s);
     if (!c)
         return app_fail(e, APP_INTERNAL, NULL, "internal error");
-    uint8_t hash[32];
-    token_hash(token, hash);
+    uint64_t gen = session_cache_generation();
     int rc = store_session_user(c, hash, time_now_ms(), out);
     if (rc == STORE_NOTFOUND)
         return app_fail(e, APP_UNAUTH, NULL, "not logged in or the session has ended");
     if (rc != STORE_OK)
         return app_store_fail(e, rc, "session");
+    session_cache_put(hash, out, gen);
     return APP_OK;
 }
 
@@ -134,7 +140,10 @@ int app_logout(struct store *s, const char *token)
         return APP_INTERNAL;
     uint8_t hash[32];
     token_hash(token, hash);
-    return store_session_delete(c, hash) == STORE_OK ? APP_OK : APP_INTERNAL;
+    if (store_session_delete(c, hash) != STORE_OK)
+        return APP_INTERNAL;
+    session_cache_forget(hash); /* refused at once on this instance */
+    return APP_OK;
 }
 
 int app_apikey_check(struct store *s, const char *key, int64_t *id, struct app_error *e)
