@@ -212,6 +212,45 @@ class SessionCacheTest(ServerTestCase):
             self.assertFalse(reports, reports)
 
 
+class PasswordHashMemoryTest(ServerTestCase):
+    """argon2id takes 19 MiB a hash: logins hash one at a time, so a burst of them
+    raises the server's peak memory by one hash, not one per login."""
+    server_flags = {"threads": 4}
+    city = False
+
+    def status_kib(self, key):
+        with open("/proc/%d/status" % self.srv.proc.pid) as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+        raise AssertionError("no %s" % key)
+
+    def test_concurrent_logins_hash_one_at_a_time(self):
+        import threading
+        self.srv.login(ADMIN_USER, ADMIN_PASSWORD)  # warm: pages, statements, caches
+        try:  # "5" resets the peak (VmHWM) to the current RSS (Linux 4.0+)
+            with open("/proc/%d/clear_refs" % self.srv.proc.pid, "w") as f:
+                f.write("5")
+        except OSError as e:
+            self.skipTest("cannot reset the peak RSS: %s" % e)
+        rss0 = self.status_kib("VmRSS")
+        results = []
+
+        def login():
+            results.append(self.srv.request("POST", "/auth/login",
+                                            {"username": ADMIN_USER,
+                                             "password": ADMIN_PASSWORD}).status)
+        threads = [threading.Thread(target=login) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(sorted(results), [200] * 6)
+        grew = self.status_kib("VmHWM") - rss0
+        # one hash is 19 MiB; two at once would be 38
+        self.assertLess(grew, 30 * 1024, "peak rose %d KiB over %d KiB" % (grew, rss0))
+
+
 class SessionExpiryTest(ServerTestCase):
     server_flags = {"session_ttl": 2}
     city = False
