@@ -102,6 +102,6 @@ void h_ticket_action(struct request *r)
         return;
     }
     unsigned allowed = app_ticket_allowed(api_store(r), &a, &t);
-    reply_json(r, 200, jout_ticket(&t, a.role, time_now_ms(), allowed));
+    jout_ticket_reply(r, 200, &t, a.role, time_now_ms(), allowed);
     ticket_release(&t);
 }

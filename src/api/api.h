@@ -118,8 +118,17 @@ int qin_only(struct request *r, const char *const allowed[]);
 /* ---- encoding (api/json_out.c) ---- */
 json_t *jout_time(int64_t ms);
 json_t *jout_id(int64_t id);
-/* `allowed` = UINT32_MAX to omit allowed_actions. `role` decides what the viewer sees. */
-json_t *jout_ticket(const struct ticket *t, unsigned role, int64_t now, unsigned allowed);
+/*
+ * The one ticket serializer: writes the members of the ticket object (no
+ * braces, so that a caller may add its own members after them) into `w`.
+ * `allowed` = UINT32_MAX to omit allowed_actions. `role` decides what the
+ * viewer sees (masking, DESIGN §6).
+ */
+void jout_ticket_members(struct jsonw *w, const struct ticket *t, unsigned role, int64_t now,
+                         unsigned allowed);
+/* Answers `status` with the ticket object alone. */
+void jout_ticket_reply(struct request *r, unsigned status, const struct ticket *t, unsigned role,
+                       int64_t now, unsigned allowed);
 json_t *jout_unit(const struct unit *u);
 json_t *jout_category(const struct category *c);
 json_t *jout_user(const struct user *u);

@@ -27,11 +27,6 @@ static json_t *str_or_null(const char *s)
     return s ? json_string(s) : json_null();
 }
 
-static json_t *tri(int v)
-{
-    return v < 0 ? json_null() : json_boolean(v);
-}
-
 json_t *jout_actions(unsigned mask)
 {
     json_t *a = json_array();
@@ -64,74 +59,150 @@ enum sla_level api_ticket_sla(const struct ticket *t, int64_t now, int64_t *due_
     return sla_level_at(start, due, now);
 }
 
-/* The SLA level of the clock now running (DESIGN §3), or null. */
-static json_t *sla_of(const struct ticket *t, int64_t now)
+/* The SLA level of the clock now running (DESIGN §3), or NULL. */
+static const char *sla_of(const struct ticket *t, int64_t now)
 {
-    const char *name = sla_level_name(api_ticket_sla(t, now, NULL));
-    return name ? json_string(name) : json_null();
+    return sla_level_name(api_ticket_sla(t, now, NULL));
 }
 
-json_t *jout_ticket(const struct ticket *t, unsigned role, int64_t now, unsigned allowed)
+/* A time as RFC 3339, or null for 0 (not set). */
+static void w_time(struct jsonw *w, const char *key, int64_t ms)
+{
+    char buf[40];
+    jsonw_key(w, key);
+    if (!ms || time_format_rfc3339(ms, buf, sizeof buf) != 0)
+        jsonw_null(w);
+    else
+        jsonw_string(w, buf);
+}
+
+static void w_id(struct jsonw *w, const char *key, int64_t id)
+{
+    jsonw_key(w, key);
+    if (id)
+        jsonw_int(w, id);
+    else
+        jsonw_null(w);
+}
+
+static void w_str(struct jsonw *w, const char *key, const char *s)
+{
+    jsonw_key(w, key);
+    jsonw_string(w, s); /* NULL is null */
+}
+
+static void w_bool(struct jsonw *w, const char *key, bool v)
+{
+    jsonw_key(w, key);
+    jsonw_bool(w, v);
+}
+
+/* -1 unknown (null), else a boolean. */
+static void w_tri(struct jsonw *w, const char *key, int v)
+{
+    jsonw_key(w, key);
+    if (v < 0)
+        jsonw_null(w);
+    else
+        jsonw_bool(w, v != 0);
+}
+
+void jout_ticket_members(struct jsonw *w, const struct ticket *t, unsigned role, int64_t now,
+                         unsigned allowed)
 {
     enum citizen_view cv = privacy_citizen_view(role, t->type, t->confidential, t->anonymous);
-    json_t *name = json_null(), *phone = json_null();
+    w_str(w, "number", t->number);
+    w_str(w, "channel", channel_name(t->channel));
+    w_str(w, "type", ticket_type_name(t->type));
+    w_str(w, "urgency", urgency_name(t->urgency));
+    jsonw_key(w, "citizen");
+    jsonw_object_begin(w);
+    const char *name = NULL, *phone = NULL;
+    char masked[64];
     if (cv != CV_HIDDEN) {
-        name = str_or_null(t->citizen_name);
-        if (t->citizen_phone && cv == CV_MASKED) {
-            char masked[64];
-            if (privacy_mask_phone(t->citizen_phone, masked, sizeof masked) == 0)
-                phone = json_string(masked);
-        } else {
-            phone = str_or_null(t->citizen_phone);
-        }
+        name = t->citizen_name;
+        if (t->citizen_phone && cv == CV_MASKED)
+            phone = privacy_mask_phone(t->citizen_phone, masked, sizeof masked) == 0 ? masked
+                                                                                    : NULL;
+        else
+            phone = t->citizen_phone;
     }
-    json_t *co = json_array();
-    for (size_t i = 0; co && i < t->n_co_unit_ids; i++)
-        json_array_append_new(co, json_integer(t->co_unit_ids[i]));
-    json_t *citizen = json_pack("{s:o, s:o, s:b, s:b}", "name", name, "phone", phone,
-                                "anonymous", t->anonymous, "confidential", t->confidential);
-    const char *sat = t->satisfaction >= 0 ? satisfaction_name(t->satisfaction) : NULL;
-    json_t *o = json_pack(
-        "{s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
-        "number", t->number, "channel", channel_name(t->channel), "type",
-        ticket_type_name(t->type), "urgency", urgency_name(t->urgency), "citizen", citizen,
-        "title", t->title ? t->title : "", "content", t->content ? t->content : "", "address",
-        str_or_null(t->address), "area", str_or_null(t->area), "lat",
-        t->has_location ? json_real(t->lat) : json_null(), "lng",
-        t->has_location ? json_real(t->lng) : json_null(), "category_id", jout_id(t->category_id),
-        "unit_id", jout_id(t->unit_id), "co_unit_ids", co, "status", status_name(t->status),
-        "status_label", status_label_zh(t->status));
-    if (!o)
-        return NULL;
-    json_object_set_new(o, "sign_due", jout_time(t->sign_due));
-    json_object_set_new(o, "reply_due", jout_time(t->reply_due));
-    json_object_set_new(o, "callback_due", jout_time(t->callback_due));
+    w_str(w, "name", name);
+    w_str(w, "phone", phone);
+    w_bool(w, "anonymous", t->anonymous);
+    w_bool(w, "confidential", t->confidential);
+    jsonw_object_end(w);
+    w_str(w, "title", t->title ? t->title : "");
+    w_str(w, "content", t->content ? t->content : "");
+    w_str(w, "address", t->address);
+    w_str(w, "area", t->area);
+    jsonw_key(w, "lat");
+    if (t->has_location)
+        jsonw_real(w, t->lat);
+    else
+        jsonw_null(w);
+    jsonw_key(w, "lng");
+    if (t->has_location)
+        jsonw_real(w, t->lng);
+    else
+        jsonw_null(w);
+    w_id(w, "category_id", t->category_id);
+    w_id(w, "unit_id", t->unit_id);
+    jsonw_key(w, "co_unit_ids");
+    jsonw_array_begin(w);
+    for (size_t i = 0; i < t->n_co_unit_ids; i++)
+        jsonw_int(w, t->co_unit_ids[i]);
+    jsonw_array_end(w);
+    w_str(w, "status", status_name(t->status));
+    w_str(w, "status_label", status_label_zh(t->status));
+    w_time(w, "sign_due", t->sign_due);
+    w_time(w, "reply_due", t->reply_due);
+    w_time(w, "callback_due", t->callback_due);
     /* True while a deadline shown was counted on weekdays alone (no calendar for its year). */
-    json_object_set_new(o, "deadline_provisional", json_boolean(t->deadline_provisional != 0));
-    json_object_set_new(o, "sla", sla_of(t, now));
-    json_object_set_new(o, "dispatched_at", jout_time(t->dispatched_at));
-    json_object_set_new(o, "accepted_at", jout_time(t->accepted_at));
-    json_object_set_new(o, "replied_at", jout_time(t->replied_at));
-    json_object_set_new(o, "closed_at", jout_time(t->closed_at));
-    json_object_set_new(o, "answer", str_or_null(t->answer));
-    json_object_set_new(o, "kb_article_id", jout_id(t->kb_article_id));
-    json_object_set_new(o, "reply", str_or_null(t->reply));
-    json_object_set_new(o, "contacted", tri(t->contacted));
-    json_object_set_new(o, "contacted_at", jout_time(t->contacted_at));
-    json_object_set_new(o, "satisfaction", str_or_null(sat));
-    json_object_set_new(o, "resolved", tri(t->resolved));
-    json_object_set_new(o, "extension_pending", json_boolean(t->extension_pending));
-    json_object_set_new(o, "extension_until", jout_time(t->extension_until));
-    json_object_set_new(o, "extension_reason", str_or_null(t->extension_reason));
-    json_object_set_new(o, "urge_count", json_integer(t->urge_count));
-    json_object_set_new(o, "reopen_count", json_integer(t->reopen_count));
-    json_object_set_new(o, "master", t->master[0] ? json_string(t->master) : json_null());
-    json_object_set_new(o, "created_at", jout_time(t->created_at));
-    json_object_set_new(o, "updated_at", jout_time(t->updated_at));
-    json_object_set_new(o, "version", json_integer(t->version));
-    if (allowed != UINT32_MAX)
-        json_object_set_new(o, "allowed_actions", jout_actions(allowed));
-    return o;
+    w_bool(w, "deadline_provisional", t->deadline_provisional != 0);
+    w_str(w, "sla", sla_of(t, now));
+    w_time(w, "dispatched_at", t->dispatched_at);
+    w_time(w, "accepted_at", t->accepted_at);
+    w_time(w, "replied_at", t->replied_at);
+    w_time(w, "closed_at", t->closed_at);
+    w_str(w, "answer", t->answer);
+    w_id(w, "kb_article_id", t->kb_article_id);
+    w_str(w, "reply", t->reply);
+    w_tri(w, "contacted", t->contacted);
+    w_time(w, "contacted_at", t->contacted_at);
+    w_str(w, "satisfaction", t->satisfaction >= 0 ? satisfaction_name(t->satisfaction) : NULL);
+    w_tri(w, "resolved", t->resolved);
+    w_bool(w, "extension_pending", t->extension_pending);
+    w_time(w, "extension_until", t->extension_until);
+    w_str(w, "extension_reason", t->extension_reason);
+    jsonw_key(w, "urge_count");
+    jsonw_int(w, t->urge_count);
+    jsonw_key(w, "reopen_count");
+    jsonw_int(w, t->reopen_count);
+    w_str(w, "master", t->master[0] ? t->master : NULL);
+    w_time(w, "created_at", t->created_at);
+    w_time(w, "updated_at", t->updated_at);
+    jsonw_key(w, "version");
+    jsonw_int(w, t->version);
+    if (allowed != UINT32_MAX) {
+        jsonw_key(w, "allowed_actions");
+        jsonw_array_begin(w);
+        for (int i = 0; i < ACT__COUNT; i++)
+            if (allowed & (1u << i))
+                jsonw_string(w, action_name((enum action)i));
+        jsonw_array_end(w);
+    }
+}
+
+void jout_ticket_reply(struct request *r, unsigned status, const struct ticket *t, unsigned role,
+                       int64_t now, unsigned allowed)
+{
+    struct jsonw w;
+    jsonw_init(&w, 0);
+    jsonw_object_begin(&w);
+    jout_ticket_members(&w, t, role, now, allowed);
+    jsonw_object_end(&w);
+    reply_jsonw(r, status, &w);
 }
 
 json_t *jout_unit(const struct unit *u)

@@ -89,10 +89,17 @@ void h_tickets_create(struct request *r)
         return;
     }
     unsigned allowed = app_ticket_allowed(api_store(r), &a, &t);
-    json_t *o = jout_ticket(&t, a.role, time_now_ms(), allowed);
-    if (o) /* candidate repeats of the new ticket, for the agent to merge or not */
-        json_object_set_new(o, "similar", api_similar_json(r, &a, &t, 5));
-    reply_json(r, 201, o);
+    struct jsonw w;
+    jsonw_init(&w, 0);
+    jsonw_object_begin(&w);
+    jout_ticket_members(&w, &t, a.role, time_now_ms(), allowed);
+    /* candidate repeats of the new ticket, for the agent to merge or not */
+    json_t *similar = api_similar_json(r, &a, &t, 5);
+    jsonw_key(&w, "similar");
+    jsonw_json(&w, similar);
+    json_decref(similar);
+    jsonw_object_end(&w);
+    reply_jsonw(r, 201, &w);
     ticket_release(&t);
 }
 
@@ -111,7 +118,7 @@ void h_ticket_get(struct request *r)
         return;
     }
     unsigned allowed = app_ticket_allowed(api_store(r), &a, &t);
-    reply_json(r, 200, jout_ticket(&t, a.role, time_now_ms(), allowed));
+    jout_ticket_reply(r, 200, &t, a.role, time_now_ms(), allowed);
     ticket_release(&t);
 }
 
@@ -332,15 +339,25 @@ void h_tickets_list(struct request *r)
         api_reply_store_error(r, rc, "tickets");
         return;
     }
-    json_t *arr = json_array();
+    struct jsonw w;
+    jsonw_init(&w, 0);
+    jsonw_object_begin(&w);
+    jsonw_key(&w, "items");
+    jsonw_array_begin(&w);
     for (size_t i = 0; i < n; i++) {
-        json_t *o = jout_ticket(&items[i], a.role, f.now, UINT32_MAX);
-        if (o && snippets)
-            json_object_set_new(o, "snippet", api_snippet(snippets[i]));
-        json_array_append_new(arr, o);
+        jsonw_object_begin(&w);
+        jout_ticket_members(&w, &items[i], a.role, f.now, UINT32_MAX);
+        if (snippets) {
+            json_t *sn = api_snippet(snippets[i]);
+            jsonw_key(&w, "snippet");
+            jsonw_json(&w, sn);
+            json_decref(sn);
+        }
+        jsonw_object_end(&w);
     }
+    jsonw_array_end(&w);
     store_free_snippets(snippets, n);
-    json_t *next = json_null();
+    jsonw_key(&w, "next");
     if (more && (n || resume)) {
         char cur[48];
         if (resume)
@@ -348,10 +365,12 @@ void h_tickets_list(struct request *r)
         else
             snprintf(cur, sizeof cur, "%lld.%lld", (long long)keys[n - 1],
                      (long long)items[n - 1].id);
-        json_decref(next);
-        next = json_string(cur);
+        jsonw_string(&w, cur);
+    } else {
+        jsonw_null(&w);
     }
+    jsonw_object_end(&w);
     store_free_tickets(items, n);
     free(keys);
-    reply_json(r, 200, json_pack("{s:o, s:o}", "items", arr, "next", next));
+    reply_jsonw(r, 200, &w);
 }

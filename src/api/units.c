@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "app/sessions.h"
 #include "core/validate.h"
 
 static struct store_conn *conn_or_500(struct request *r)
@@ -153,6 +154,7 @@ void h_unit_update(struct request *r)
                 rc = store_unit_update(c, &u);
             rc = commit_audited(r, c, rc, "unit.update", "unit", id);
             if (rc == STORE_OK) { /* read back: the path and times moved */
+                session_cache_clear(); /* cached handlers carry their unit's path */
                 unit_release(&u);
                 rc = store_unit_get(c, id, &u);
             }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "app/sessions.h"
 #include "core/validate.h"
 
 void h_user_create(struct request *r)
@@ -109,9 +110,16 @@ void h_user_update(struct request *r)
         u.active = active;
     }
     if (password) {
-        if (app_password_hash(password, hash, sizeof hash) != 0) {
+        int hrc = app_password_hash(password, hash, sizeof hash);
+        if (hrc != 0) {
             user_release(&u);
-            reply_error(r, 500, "internal", "internal error", NULL);
+            if (hrc == 1) {
+                reply_header(r, "Retry-After", "1");
+                reply_error(r, 503, "unavailable", "too many password hashes at once; try again",
+                            NULL);
+            } else {
+                reply_error(r, 500, "internal", "internal error", NULL);
+            }
             return;
         }
         u.password_hash = hash;
@@ -148,6 +156,8 @@ void h_user_update(struct request *r)
         rc = store_commit(c);
     else
         store_rollback(c);
+    if (rc == STORE_OK) /* name, role, unit or sessions changed: no cached copy may live on */
+        session_cache_forget_user(u.id);
     u.password_hash = NULL;
     user_release(&u);
     if (audit_failed)

@@ -99,7 +99,12 @@ unsigned app_ticket_allowed(struct store *s, const struct actor *a, const struct
 /* ---- users and sessions ---- */
 #define SESSION_TOKEN_LEN 43 /* 32 random bytes, base64url without padding */
 
-/* Hashes a password with argon2id into out (crypto_pwhash_STRBYTES). */
+/*
+ * Hashes a password with argon2id (19 MiB) into out (crypto_pwhash_STRBYTES). Hashes and checks run one at a time
+ * process-wide; a caller waits at most APP_PASSWORD_WAIT_MS for its turn.
+ * Returns 0, -1 on failure, or 1 if the wait ran out (answer 503).
+ */
+#define APP_PASSWORD_WAIT_MS 5000
 int app_password_hash(const char *password, char *out, size_t outlen);
 /* 0 if the password meets the rules (8..128 bytes, not all one kind); else message. */
 int app_password_check(const char *password, const char **message);

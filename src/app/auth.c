@@ -6,21 +6,96 @@
  * the database keeps only their BLAKE2b-256 hash, so a copy of the database
  * does not hand out live sessions.
  */
+#include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/app.h"
+#include "app/sessions.h"
 #include "core/timeutil.h"
 #include "core/validate.h"
+
+/*
+ * One argon2id at a time. Each hash or check takes 19 MiB for tens of
+ * milliseconds; two at once on a warm server passed the 64 MB memory
+ * target (docs/PERFORMANCE.md). A second login waits for the first, at most
+ * APP_PASSWORD_WAIT_MS, and is then refused as busy (503, Retry-After).
+ * Before each hash the heap's free memory is handed back to the kernel
+ * (malloc_trim), so that the hash's 19 MiB comes on top of what is in use,
+ * not on top of what the allocator keeps around after a busy spell.
+ */
+static pthread_mutex_t pw_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pw_cond;
+static pthread_once_t pw_once = PTHREAD_ONCE_INIT;
+static bool pw_busy;
+
+static void pw_init(void)
+{
+    pthread_condattr_t a;
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC); /* a wall-clock step cannot stretch the wait */
+    pthread_cond_init(&pw_cond, &a);
+    pthread_condattr_destroy(&a);
+}
+
+/* Takes the one hashing slot; false if it stayed taken for APP_PASSWORD_WAIT_MS. */
+static bool pw_begin(void)
+{
+    pthread_once(&pw_once, pw_init);
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += APP_PASSWORD_WAIT_MS / 1000;
+    until.tv_nsec += (long)(APP_PASSWORD_WAIT_MS % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&pw_lock);
+    int rc = 0;
+    while (pw_busy && rc != ETIMEDOUT)
+        rc = pthread_cond_timedwait(&pw_cond, &pw_lock, &until);
+    bool got = !pw_busy;
+    if (got)
+        pw_busy = true;
+    pthread_mutex_unlock(&pw_lock);
+    if (got)
+        malloc_trim(0);
+    return got;
+}
+
+static void pw_end(void)
+{
+    pthread_mutex_lock(&pw_lock);
+    pw_busy = false;
+    pthread_cond_signal(&pw_cond);
+    pthread_mutex_unlock(&pw_lock);
+}
+
+/* crypto_pwhash_str_verify in the hashing slot: 0 match, -1 no match, 1 busy. */
+static int pw_verify(const char *hash, const char *password)
+{
+    if (!pw_begin())
+        return 1;
+    int rc = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 ? 0 : -1;
+    pw_end();
+    return rc;
+}
 
 int app_password_hash(const char *password, char *out, size_t outlen)
 {
     if (outlen < crypto_pwhash_STRBYTES)
         return -1;
+    if (!pw_begin())
+        return 1;
     /* argon2id with t=2 and m=19 MiB (the OWASP minimum): tens of ms and
        19 MiB for the moment of a login. */
-    return crypto_pwhash_str(out, password, strlen(password), 2, (size_t)19 << 20);
+    int rc = crypto_pwhash_str(out, password, strlen(password), 2, (size_t)19 << 20);
+    pw_end();
+    return rc == 0 ? 0 : -1;
 }
 
 int app_password_check(const char *password, const char **message)
@@ -72,7 +147,7 @@ int app_init(void)
 {
     if (sodium_init() < 0)
         return -1;
-    return app_password_hash("rexian-no-such-user", dummy_hash, sizeof dummy_hash);
+    return app_password_hash("rexian-no-such-user", dummy_hash, sizeof dummy_hash) == 0 ? 0 : -1;
 }
 
 int app_login(struct store *s, const char *username, const char *password, int64_t ttl_ms,
@@ -85,13 +160,17 @@ int app_login(struct store *s, const char *username, const char *password, int64
     if (rc != STORE_OK && rc != STORE_NOTFOUND)
         return app_store_fail(e, rc, "user");
     if (rc == STORE_NOTFOUND) {
-        if (crypto_pwhash_str_verify(dummy_hash, password, strlen(password)) == 0) {
-            /* cannot happen: nobody knows the dummy's password */
-        }
+        if (pw_verify(dummy_hash, password) == 1)
+            return app_fail(e, APP_BUSY, NULL, "too many logins at once; try again");
+        /* (a match cannot happen: nobody knows the dummy's password) */
         return app_fail(e, APP_UNAUTH, NULL, "invalid username or password");
     }
-    bool ok = user->password_hash &&
-              crypto_pwhash_str_verify(user->password_hash, password, strlen(password)) == 0;
+    int v = user->password_hash ? pw_verify(user->password_hash, password) : -1;
+    if (v == 1) {
+        user_release(user);
+        return app_fail(e, APP_BUSY, NULL, "too many logins at once; try again");
+    }
+    bool ok = v == 0;
     if (!ok || !user->active) {
         user_release(user);
         return app_fail(e, APP_UNAUTH, NULL, "invalid username or password");
@@ -114,16 +193,21 @@ int app_session_user(struct store *s, const char *token, struct user *out, struc
 {
     if (!token || strlen(token) != SESSION_TOKEN_LEN)
         return app_fail(e, APP_UNAUTH, NULL, "not logged in or the session has ended");
+    uint8_t hash[32];
+    token_hash(token, hash);
+    /* A session seen in the last 2 s is taken from the cache (app/sessions.h). */
+    if (session_cache_get(hash, out))
+        return APP_OK;
     struct store_conn *c = store_conn_get(s);
     if (!c)
         return app_fail(e, APP_INTERNAL, NULL, "internal error");
-    uint8_t hash[32];
-    token_hash(token, hash);
+    uint64_t gen = session_cache_generation();
     int rc = store_session_user(c, hash, time_now_ms(), out);
     if (rc == STORE_NOTFOUND)
         return app_fail(e, APP_UNAUTH, NULL, "not logged in or the session has ended");
     if (rc != STORE_OK)
         return app_store_fail(e, rc, "session");
+    session_cache_put(hash, out, gen);
     return APP_OK;
 }
 
@@ -134,7 +218,10 @@ int app_logout(struct store *s, const char *token)
         return APP_INTERNAL;
     uint8_t hash[32];
     token_hash(token, hash);
-    return store_session_delete(c, hash) == STORE_OK ? APP_OK : APP_INTERNAL;
+    if (store_session_delete(c, hash) != STORE_OK)
+        return APP_INTERNAL;
+    session_cache_forget(hash); /* refused at once on this instance */
+    return APP_OK;
 }
 
 int app_apikey_check(struct store *s, const char *key, int64_t *id, struct app_error *e)
@@ -208,7 +295,10 @@ int app_user_add(struct store *s, const char *username, const char *password, un
         return app_fail(e, APP_INVALID, unit_code ? "unit" : "unit_id",
                         "only handlers belong to a unit");
     char hash[crypto_pwhash_STRBYTES];
-    if (app_password_hash(password, hash, sizeof hash) != 0)
+    int hrc = app_password_hash(password, hash, sizeof hash);
+    if (hrc == 1)
+        return app_fail(e, APP_BUSY, NULL, "too many password hashes at once; try again");
+    if (hrc != 0)
         return app_fail(e, APP_INTERNAL, NULL, "out of memory hashing the password");
     memset(out, 0, sizeof *out);
     out->username = strdup(username);

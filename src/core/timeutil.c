@@ -4,9 +4,16 @@
  * The zone is the process's TZ, set once by timeutil_set_zone(); local
  * conversions go through localtime_r() and mktime(). Times with an explicit
  * offset are converted by calendar arithmetic, independent of any zone.
+ *
+ * Formatting is hot (a ticket shows up to twelve times), and glibc's
+ * localtime_r re-parses the zone's POSIX rule under a global lock on every
+ * call for times past the zone's last transition. So the zone's UTC offset
+ * is cached per clock hour (below) and the date is computed with integer
+ * arithmetic; localtime_r only runs on a cache miss.
  */
 #include "core/timeutil.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +25,8 @@
 #define ZONE_NAME_MAX 128
 
 static char zone_name[ZONE_NAME_MAX + 1];
+
+static void offset_cache_clear(void);
 
 /* True for an IANA-style name that cannot leave the zoneinfo directory. */
 static bool zone_name_safe(const char *name)
@@ -57,6 +66,7 @@ int timeutil_set_zone(const char *iana_name)
     if (setenv("TZ", iana_name, 1) != 0)
         return -1;
     tzset();
+    offset_cache_clear();
     memcpy(zone_name, iana_name, strlen(iana_name) + 1);
     return 0;
 }
@@ -132,6 +142,109 @@ static void split_ms(int64_t ms, time_t *sec, int *millis)
     *millis = (int)r;
 }
 
+/*
+ * The zone's offset per clock hour, a direct-mapped cache shared by all
+ * threads. An entry is one atomic word: the hour's index (Unix hours, biased
+ * to unsigned) in the high half and the offset in seconds (biased, never 0)
+ * in the low half, so a reader sees a whole entry or an empty one. An hour is
+ * cached only when its first and last second have the same offset, i.e. no
+ * transition falls inside it; an hour with a transition is asked of
+ * localtime_r every time. 8192 hours is almost a year of distinct hours.
+ */
+#define OFFSET_SLOTS 8192
+#define OFFSET_BIAS (1 << 20) /* |offset| < 1 day < 2^20 seconds */
+/* The hours the cache can key: |hour| < 2^31, i.e. well past year 9999 either way. */
+#define HOUR_LIMIT ((int64_t)1 << 31)
+static _Atomic uint64_t offset_cache[OFFSET_SLOTS];
+
+static void offset_cache_clear(void)
+{
+    for (size_t i = 0; i < OFFSET_SLOTS; i++)
+        atomic_store_explicit(&offset_cache[i], 0, memory_order_relaxed);
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* The zone's UTC offset at `sec` in seconds east into *off; false if it cannot be known. */
+static bool zone_offset(int64_t sec, long *off)
+{
+    int64_t hour = floor_div(sec, 3600);
+    if (hour <= -HOUR_LIMIT || hour >= HOUR_LIMIT)
+        return false;
+    uint32_t key = (uint32_t)(hour + HOUR_LIMIT);
+    _Atomic uint64_t *slot = &offset_cache[(uint64_t)(hour + HOUR_LIMIT) % OFFSET_SLOTS];
+    uint64_t e = atomic_load_explicit(slot, memory_order_relaxed);
+    if ((uint32_t)(e >> 32) == key && (uint32_t)e != 0) {
+        *off = (long)(uint32_t)e - OFFSET_BIAS;
+        return true;
+    }
+    struct tm a, b, at;
+    time_t first = (time_t)(hour * 3600), last = first + 3599, t = (time_t)sec;
+    if (!localtime_r(&first, &a) || !localtime_r(&last, &b))
+        return false;
+    if (a.tm_gmtoff == b.tm_gmtoff) {
+        atomic_store_explicit(slot,
+                              (uint64_t)key << 32 | (uint32_t)(a.tm_gmtoff + OFFSET_BIAS),
+                              memory_order_relaxed);
+        *off = a.tm_gmtoff;
+        return true;
+    }
+    if (!localtime_r(&t, &at)) /* a transition inside this hour */
+        return false;
+    *off = at.tm_gmtoff;
+    return true;
+}
+
+/* y-m-d of a day count from 1970-01-01 (H. Hinnant's civil_from_days). */
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+/* Broken-down local time of `sec` and its offset, from the cache. */
+struct fields {
+    int64_t year;
+    int month, day, hour, minute, second, wday;
+    long gmtoff;
+};
+
+static bool fields_at(int64_t sec, long off, struct fields *f)
+{
+    int64_t local = sec + off, days = floor_div(local, 86400), sod = local - days * 86400;
+    civil_from_days(days, &f->year, &f->month, &f->day);
+    f->hour = (int)(sod / 3600);
+    f->minute = (int)(sod / 60 % 60);
+    f->second = (int)(sod % 60);
+    f->wday = (int)((days % 7 + 11) % 7); /* 1970-01-01 was a Thursday */
+    f->gmtoff = off;
+    return true;
+}
+
+static bool local_fields(int64_t sec, struct fields *f)
+{
+    long off;
+    return zone_offset(sec, &off) && fields_at(sec, off, f);
+}
+
+static char *put2(char *o, int v)
+{
+    o[0] = (char)('0' + v / 10);
+    o[1] = (char)('0' + v % 10);
+    return o + 2;
+}
+
 static int local_tm(int64_t ms, struct tm *tm, int *millis)
 {
     time_t sec;
@@ -142,37 +255,59 @@ static int local_tm(int64_t ms, struct tm *tm, int *millis)
 
 int time_format_rfc3339(int64_t ms, char *out, size_t outlen)
 {
-    struct tm tm;
-    char frac[8] = "";
-    int millis, n;
-    long off;
-    char sign = '+';
+    time_t sec;
+    int millis;
+    struct fields f;
+    char tmp[32];
 
-    if (out == NULL || outlen == 0 || local_tm(ms, &tm, &millis) != 0)
+    if (out == NULL || outlen == 0)
+        return -1;
+    split_ms(ms, &sec, &millis);
+    if (!local_fields((int64_t)sec, &f))
         return -1;
     /* An offset RFC 3339 cannot write (local mean time: Shanghai was +08:05:43
        before 1901) is shown in UTC instead, so the text still parses back to
        the same instant (found by tests/fuzz/fuzz_time). */
-    if (tm.tm_gmtoff % 60 != 0) {
-        time_t sec;
-        split_ms(ms, &sec, &millis);
-        if (gmtime_r(&sec, &tm) == NULL)
-            return -1;
-        tm.tm_gmtoff = 0;
-    }
-    if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
+    if (f.gmtoff % 60 != 0)
+        fields_at((int64_t)sec, 0, &f);
+    if (f.year < 0 || f.year > 9999)
         return -1;
-    off = tm.tm_gmtoff;
+    long off = f.gmtoff;
+    char sign = '+';
     if (off < 0) {
         sign = '-';
         off = -off;
     }
-    if (millis != 0)
-        snprintf(frac, sizeof(frac), ".%03d", millis);
-    n = snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d%s%c%02ld:%02ld", tm.tm_year + 1900,
-                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac, sign,
-                 off / 3600, off / 60 % 60);
-    return n < 0 || (size_t)n >= outlen ? -1 : 0;
+    /* "YYYY-MM-DDTHH:MM:SS[.mmm]+HH:MM", written by hand: this runs a dozen
+       times per ticket shown. */
+    char *o = tmp;
+    o = put2(o, (int)(f.year / 100));
+    o = put2(o, (int)(f.year % 100));
+    *o++ = '-';
+    o = put2(o, f.month);
+    *o++ = '-';
+    o = put2(o, f.day);
+    *o++ = 'T';
+    o = put2(o, f.hour);
+    *o++ = ':';
+    o = put2(o, f.minute);
+    *o++ = ':';
+    o = put2(o, f.second);
+    if (millis != 0) {
+        *o++ = '.';
+        *o++ = (char)('0' + millis / 100);
+        o = put2(o, millis % 100);
+    }
+    *o++ = sign;
+    o = put2(o, (int)(off / 3600));
+    *o++ = ':';
+    o = put2(o, (int)(off / 60 % 60));
+    size_t n = (size_t)(o - tmp);
+    if (n >= outlen)
+        return -1;
+    memcpy(out, tmp, n);
+    out[n] = '\0';
+    return 0;
 }
 
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (H. Hinnant). */
@@ -307,20 +442,33 @@ day_key time_day_key(int64_t ms)
 
 void time_to_local(int64_t ms, struct local_time *out)
 {
-    struct tm tm;
+    time_t sec;
     int millis;
+    struct fields f;
 
-    if (local_tm(ms, &tm, &millis) != 0) { /* defensive: only for absurd ms */
-        memset(out, 0, sizeof(*out));
+    split_ms(ms, &sec, &millis);
+    if (!local_fields((int64_t)sec, &f)) {
+        struct tm tm; /* defensive: only for absurd ms */
+        if (local_tm(ms, &tm, &millis) != 0) {
+            memset(out, 0, sizeof(*out));
+            return;
+        }
+        out->year = tm.tm_year + 1900;
+        out->month = tm.tm_mon + 1;
+        out->day = tm.tm_mday;
+        out->hour = tm.tm_hour;
+        out->minute = tm.tm_min;
+        out->second = tm.tm_sec;
+        out->wday = tm.tm_wday;
         return;
     }
-    out->year = tm.tm_year + 1900;
-    out->month = tm.tm_mon + 1;
-    out->day = tm.tm_mday;
-    out->hour = tm.tm_hour;
-    out->minute = tm.tm_min;
-    out->second = tm.tm_sec;
-    out->wday = tm.tm_wday;
+    out->year = (int)f.year;
+    out->month = f.month;
+    out->day = f.day;
+    out->hour = f.hour;
+    out->minute = f.minute;
+    out->second = f.second;
+    out->wday = f.wday;
 }
 
 int64_t time_from_local(int year, int month, int day, int hour, int minute, int second)

@@ -38,7 +38,8 @@ uint64_t time_mono_ns(void);
 /*
  * Formats `ms` as RFC 3339 with the zone's offset and millisecond precision
  * when not zero: "2026-12-01T09:30:00+08:00" or "2026-12-01T09:30:00.250+08:00".
- * out needs 32 bytes. Returns 0 or -1.
+ * out needs 32 bytes. Returns 0, or -1 (also when the text does not fit or
+ * the year is outside 0000-9999).
  */
 int time_format_rfc3339(int64_t ms, char *out, size_t outlen);
 

@@ -101,6 +101,12 @@ void reply_response(struct request *r, unsigned status, struct MHD_Response *res
     queue(r, status, resp, 0);
 }
 
+static void reply_oom(struct request *r)
+{
+    static const char oom[] = "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
+    reply_bytes(r, 500, "application/json", oom, sizeof oom - 1);
+}
+
 void reply_json(struct request *r, unsigned status, json_t *body)
 {
     if (!body) {
@@ -110,12 +116,21 @@ void reply_json(struct request *r, unsigned status, json_t *body)
     char *text = json_dumps(body, JSON_COMPACT);
     json_decref(body);
     if (!text) {
-        static const char oom[] =
-            "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
-        reply_bytes(r, 500, "application/json", oom, sizeof oom - 1);
+        reply_oom(r);
         return;
     }
     reply_owned(r, status, "application/json; charset=utf-8", text, strlen(text));
+}
+
+void reply_jsonw(struct request *r, unsigned status, struct jsonw *w)
+{
+    size_t len = 0;
+    char *text = jsonw_finish(w, &len);
+    if (!text) {
+        reply_oom(r);
+        return;
+    }
+    reply_owned(r, status, "application/json; charset=utf-8", text, len);
 }
 
 void reply_error_extra(struct request *r, unsigned status, const char *code, const char *message,

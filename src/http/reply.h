@@ -6,10 +6,17 @@
 
 #include <jansson.h>
 
+#include "http/jsonw.h"
 #include "http/server.h"
 
 /* Answers `status` with the JSON `body` (steals the reference; NULL = no body). */
 void reply_json(struct request *r, unsigned status, json_t *body);
+
+/*
+ * Answers `status` with the text of the writer `w` (which must hold one
+ * complete value); releases it. A failed writer answers 500 (out of memory).
+ */
+void reply_jsonw(struct request *r, unsigned status, struct jsonw *w);
 
 /*
  * The one error shape: {"error": {"code", "message", "field"?}}. `extra`

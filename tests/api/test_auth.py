@@ -1,9 +1,10 @@
 """Authentication: login, bearer and cookie, logout, expiry, /auth/me."""
 
+import shutil
 import time
 import unittest
 
-from harness import ServerTestCase, ADMIN_USER, ADMIN_PASSWORD, PASSWORD
+from harness import Server, ServerTestCase, ADMIN_USER, ADMIN_PASSWORD, PASSWORD
 
 
 class AuthTest(ServerTestCase):
@@ -129,12 +130,125 @@ class AuthTest(ServerTestCase):
         # Only that session ended.
         self.assertStatus(self.srv.request("GET", "/auth/me", token=other), 200)
 
+    def test_logout_after_cached_use(self):
+        # The session cache (2 s) holds a token just used: logout must still end it at once.
+        tok = self.srv.login("agent1", PASSWORD)
+        for _ in range(3):
+            self.assertStatus(self.srv.request("GET", "/auth/me", token=tok), 200)
+        self.assertStatus(self.srv.request("POST", "/auth/logout", token=tok), 204)
+        self.assertError(self.srv.request("GET", "/auth/me", token=tok), 401, "unauthenticated")
+        self.assertError(self.srv.request("GET", "/tickets", token=tok), 401, "unauthenticated")
+
     def test_logout_with_cookie(self):
         tok = self.srv.login("sup1", PASSWORD)
         r = self.srv.request("POST", "/auth/logout", headers={"Cookie": "rexian_session=" + tok,
                                                               "X-Requested-With": "x"})
         self.assertStatus(r, 204)
         self.assertError(self.srv.request("GET", "/auth/me", token=tok), 401)
+
+
+class SessionCacheTest(ServerTestCase):
+    """The in-process session cache never outlives a change made on this instance,
+    and another instance sees a logout within the cache's 2 s."""
+    city = False
+
+    def new_user(self, username, role="agent"):
+        admin = self.srv.login(ADMIN_USER, ADMIN_PASSWORD)
+        r = self.srv.request("POST", "/users", {"username": username, "password": PASSWORD,
+                                                "role": role}, token=admin)
+        self.assertStatus(r, 201)
+        return admin, r.body["id"]
+
+    def test_deactivated_refused_at_once(self):
+        admin, uid = self.new_user("cache_deact")
+        tok = self.srv.login("cache_deact", PASSWORD)
+        for _ in range(3):
+            self.assertStatus(self.srv.request("GET", "/auth/me", token=tok), 200)
+        r = self.srv.request("PATCH", "/users/%d" % uid, {"active": False}, token=admin)
+        self.assertStatus(r, 200)
+        self.assertError(self.srv.request("GET", "/auth/me", token=tok), 401, "unauthenticated")
+
+    def test_password_change_refused_at_once(self):
+        admin, uid = self.new_user("cache_pw")
+        tok = self.srv.login("cache_pw", PASSWORD)
+        self.assertStatus(self.srv.request("GET", "/auth/me", token=tok), 200)
+        r = self.srv.request("PATCH", "/users/%d" % uid, {"password": "An0ther-pass"},
+                             token=admin)
+        self.assertStatus(r, 200)
+        self.assertError(self.srv.request("GET", "/auth/me", token=tok), 401, "unauthenticated")
+
+    def test_role_change_seen_at_once(self):
+        admin, uid = self.new_user("cache_role")
+        tok = self.srv.login("cache_role", PASSWORD)
+        self.assertEqual(self.srv.request("GET", "/auth/me", token=tok).body["user"]["role"],
+                         "agent")
+        r = self.srv.request("PATCH", "/users/%d" % uid, {"role": "supervisor"}, token=admin)
+        self.assertStatus(r, 200)
+        self.assertEqual(self.srv.request("GET", "/auth/me", token=tok).body["user"]["role"],
+                         "supervisor")
+        # an agent may not list users; a supervisor may not either, an admin may
+        self.assertError(self.srv.request("GET", "/users", token=tok), 403)
+
+    def test_other_instance_sees_logout_within_ttl(self):
+        other = Server(db_path=self.srv.db, admin=False)
+        try:
+            tok = self.srv.login(ADMIN_USER, ADMIN_PASSWORD)
+            for _ in range(3):  # cached on the other instance now
+                self.assertStatus(other.request("GET", "/auth/me", token=tok), 200)
+            self.assertStatus(self.srv.request("POST", "/auth/logout", token=tok), 204)
+            self.assertError(self.srv.request("GET", "/auth/me", token=tok), 401)
+            # The other instance cannot be told; its cache entry ends within 2 s.
+            t0 = time.monotonic()
+            status = 200
+            while status == 200 and time.monotonic() - t0 < 6.0:
+                status = other.request("GET", "/auth/me", token=tok).status
+                if status == 200:
+                    time.sleep(0.2)
+            self.assertEqual(status, 401)
+        finally:
+            other.stop()
+            reports = other.sanitizer_reports()
+            shutil.rmtree(other.dir, ignore_errors=True)  # not cleanup(): the database is shared
+            self.assertFalse(reports, reports)
+
+
+class PasswordHashMemoryTest(ServerTestCase):
+    """argon2id takes 19 MiB a hash: logins hash one at a time, so a burst of them
+    raises the server's peak memory by one hash, not one per login."""
+    server_flags = {"threads": 4}
+    city = False
+
+    def status_kib(self, key):
+        with open("/proc/%d/status" % self.srv.proc.pid) as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+        raise AssertionError("no %s" % key)
+
+    def test_concurrent_logins_hash_one_at_a_time(self):
+        import threading
+        self.srv.login(ADMIN_USER, ADMIN_PASSWORD)  # warm: pages, statements, caches
+        try:  # "5" resets the peak (VmHWM) to the current RSS (Linux 4.0+)
+            with open("/proc/%d/clear_refs" % self.srv.proc.pid, "w") as f:
+                f.write("5")
+        except OSError as e:
+            self.skipTest("cannot reset the peak RSS: %s" % e)
+        rss0 = self.status_kib("VmRSS")
+        results = []
+
+        def login():
+            results.append(self.srv.request("POST", "/auth/login",
+                                            {"username": ADMIN_USER,
+                                             "password": ADMIN_PASSWORD}).status)
+        threads = [threading.Thread(target=login) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(sorted(results), [200] * 6)
+        grew = self.status_kib("VmHWM") - rss0
+        # one hash is 19 MiB; two at once would be 38
+        self.assertLess(grew, 30 * 1024, "peak rose %d KiB over %d KiB" % (grew, rss0))
 
 
 class SessionExpiryTest(ServerTestCase):

@@ -8,7 +8,10 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/timeutil.h"
 
@@ -193,6 +196,128 @@ static void test_clocks(void **state)
     assert_true(b >= a);
 }
 
+/*
+ * The formatter before its offset cache, kept here as the reference:
+ * localtime_r and snprintf, UTC for offsets that are not whole minutes.
+ */
+static int reference_format(int64_t ms, char *out, size_t outlen, struct tm *tm_out)
+{
+    int64_t s = ms / 1000, r = ms % 1000;
+    if (r < 0) {
+        r += 1000;
+        s--;
+    }
+    time_t sec = (time_t)s;
+    struct tm tm;
+    char frac[8] = "";
+    if (!localtime_r(&sec, &tm))
+        return -1;
+    if (tm.tm_gmtoff % 60 != 0) {
+        if (!gmtime_r(&sec, &tm))
+            return -1;
+        tm.tm_gmtoff = 0;
+    }
+    if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
+        return -1;
+    long off = tm.tm_gmtoff;
+    char sign = off < 0 ? '-' : '+';
+    if (off < 0)
+        off = -off;
+    if (r)
+        snprintf(frac, sizeof frac, ".%03d", (int)r);
+    snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d%s%c%02ld:%02ld", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac, sign, off / 3600,
+             off / 60 % 60);
+    *tm_out = tm;
+    return 0;
+}
+
+/* The cached formatter and time_to_local agree with localtime_r at ms. */
+static void expect_same_as_libc(int64_t ms)
+{
+    char got[32], want[80];
+    struct tm tm;
+    int rw = reference_format(ms, want, sizeof want, &tm);
+    int rg = time_format_rfc3339(ms, got, sizeof got);
+    assert_int_equal(rg, rw);
+    if (rw != 0)
+        return;
+    if (strcmp(got, want) != 0)
+        fail_msg("%lld: got %s, localtime_r says %s", (long long)ms, got, want);
+    int64_t s = ms / 1000 - (ms % 1000 < 0);
+    time_t sec = (time_t)s;
+    if (!localtime_r(&sec, &tm))
+        fail();
+    struct local_time lt;
+    time_to_local(ms, &lt);
+    assert_int_equal(lt.year, tm.tm_year + 1900);
+    assert_int_equal(lt.month, tm.tm_mon + 1);
+    assert_int_equal(lt.day, tm.tm_mday);
+    assert_int_equal(lt.hour, tm.tm_hour);
+    assert_int_equal(lt.minute, tm.tm_min);
+    assert_int_equal(lt.second, tm.tm_sec);
+    assert_int_equal(lt.wday, tm.tm_wday);
+}
+
+/*
+ * Every 7 minutes 13.25 seconds (so minutes, seconds and milliseconds all
+ * vary) across [from, to), twice: the second pass reads the cache the first
+ * filled.
+ */
+static void sweep(const char *from, const char *to)
+{
+    int64_t a = parse(from), b = parse(to);
+    for (int pass = 0; pass < 2; pass++)
+        for (int64_t ms = a; ms < b; ms += 433250)
+            expect_same_as_libc(ms);
+}
+
+/* A deterministic spread of instants from year 1800 to 2200, negative ones included. */
+static void scatter(void)
+{
+    uint64_t x = 0x9E3779B97F4A7C15u;
+    int64_t lo = parse("1800-01-01T00:00:00Z"), span = parse("2200-01-01T00:00:00Z") - lo;
+    for (int i = 0; i < 20000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        expect_same_as_libc(lo + (int64_t)(x % (uint64_t)span));
+    }
+}
+
+static void test_format_matches_localtime(void **state)
+{
+    (void)state;
+    /* DST-free Asia/Shanghai (the default; its last DST ended in 1991). */
+    assert_int_equal(timeutil_set_zone("Asia/Shanghai"), 0);
+    sweep("2026-01-01T00:00:00+08:00", "2026-03-01T00:00:00+08:00");
+    sweep("1991-09-14T00:00:00+08:00", "1991-09-16T00:00:00+08:00"); /* its last transition */
+    scatter();
+    /* Europe/Berlin across both 2026 transitions (29 March 02:00 -> 03:00,
+       25 October 03:00 -> 02:00) and the hours around them. */
+    assert_int_equal(timeutil_set_zone("Europe/Berlin"), 0);
+    sweep("2026-03-28T00:00:00Z", "2026-03-30T00:00:00Z");
+    sweep("2026-10-24T00:00:00Z", "2026-10-26T00:00:00Z");
+    scatter();
+    expect_format(parse("2026-03-29T00:59:59Z"), "2026-03-29T01:59:59+01:00");
+    expect_format(parse("2026-03-29T01:00:00Z"), "2026-03-29T03:00:00+02:00");
+    expect_format(parse("2026-10-25T00:59:59.500Z"), "2026-10-25T02:59:59.500+02:00");
+    expect_format(parse("2026-10-25T01:00:00Z"), "2026-10-25T02:00:00+01:00");
+    /* Half-hour offsets, so transitions fall in the middle of a UTC hour:
+       America/St_Johns (-03:30, summer -02:30; 8 March and 1 November 2026
+       at 02:00 local) and Australia/Lord_Howe (+10:30, summer +11:00 from
+       4 October 2026 02:00). */
+    assert_int_equal(timeutil_set_zone("America/St_Johns"), 0);
+    sweep("2026-03-07T12:00:00Z", "2026-03-09T00:00:00Z");
+    sweep("2026-10-31T12:00:00Z", "2026-11-02T00:00:00Z");
+    scatter();
+    assert_int_equal(timeutil_set_zone("Australia/Lord_Howe"), 0);
+    sweep("2026-04-04T12:00:00Z", "2026-04-05T12:00:00Z");
+    sweep("2026-10-03T12:00:00Z", "2026-10-04T12:00:00Z");
+    scatter();
+    /* Back to the default: the cache must not keep Lord Howe's offsets. */
+    assert_int_equal(timeutil_set_zone("Asia/Shanghai"), 0);
+    expect_format(parse("2026-04-05T00:00:00Z"), "2026-04-05T08:00:00+08:00");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -204,6 +329,7 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_local_dates),
         cmocka_unit_test(test_clocks),
+        cmocka_unit_test(test_format_matches_localtime),
     };
     return cmocka_run_group_tests(tests, setup_zone, NULL);
 }
