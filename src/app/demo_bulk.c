@@ -121,7 +121,7 @@ static void finish_life(struct bulk *b, struct ticket *t, size_t cat, struct dem
     t->reply_due = t->dispatched_at + 15 * DAY_MS;
     if (st == ST_DISPATCHED)
         return;
-    t->accepted_at = t->dispatched_at + demo_between(&b->rng, 600000, 20 * 3600000);
+    t->accepted_at = t->dispatched_at + demo_between(&b->rng, 600000, 27 * 3600000);
     if (st == ST_PROCESSING)
         return;
     /* replies take up to 18 days (the usual span is 15 working days), never past half the age */
@@ -136,7 +136,9 @@ static void finish_life(struct bulk *b, struct ticket *t, size_t cat, struct dem
     t->contacted = demo_chance(&b->rng, 0.95);
     t->contacted_at = 0;
     if (t->contacted) {
-        t->contacted_at = t->accepted_at + demo_between(&b->rng, 600000, 30 * 3600000);
+        t->contacted_at = t->dispatched_at + demo_between(&b->rng, 1800000, 28 * 3600000);
+        if (t->contacted_at < t->accepted_at)
+            t->contacted_at = t->accepted_at;
         if (t->contacted_at > t->replied_at)
             t->contacted_at = t->replied_at;
     }
