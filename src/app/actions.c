@@ -159,7 +159,9 @@ static int apply(struct store_conn *c, const struct actor *a, struct ticket *t, 
             app_fail(e, APP_INVALID, "contacted_at", "contacted_at is in the future");
             return -1;
         }
-        if (g->contacted == 1 && g->contacted_at && g->contacted_at < t->dispatched_at) {
+        /* to the second: a time given without milliseconds may name the dispatch's second */
+        if (g->contacted == 1 && g->contacted_at &&
+            g->contacted_at < t->dispatched_at - t->dispatched_at % 1000) {
             app_fail(e, APP_INVALID, "contacted_at", "contacted_at is before the dispatch");
             return -1;
         }
