@@ -172,7 +172,8 @@ def main():
     ap.add_argument("--write", metavar="FILE")
     a = ap.parse_args()
     a.bin = os.path.abspath(a.bin)
-    db = os.path.abspath(a.db or os.path.join(REPO, "var", "bench", "assess-%d.db" % a.tickets))
+    name = "assess-1m.db" if a.tickets == 1000000 else "assess-%d.db" % a.tickets
+    db = os.path.abspath(a.db or os.path.join(REPO, "var", "bench", name))
     built = None
     if a.rebuild or not os.path.exists(db):
         print("building %s (%d tickets) ..." % (db, a.tickets), flush=True)

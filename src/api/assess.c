@@ -238,14 +238,15 @@ void h_assess_unit(struct request *r)
     reply_json(r, 200, o);
 }
 
-/* "received_at.ticket_id.seq" */
+/* "unit_id.received_at.ticket_id.seq" */
 static int parse_after(const char *s, struct assess_query *q)
 {
-    long long at, id;
+    long long unit, at, id;
     int seq, used = 0;
-    if (sscanf(s, "%lld.%lld.%d%n", &at, &id, &seq, &used) != 3 || s[used] != '\0' || at < 0 ||
-        id < 0 || seq < 0)
+    if (sscanf(s, "%lld.%lld.%lld.%d%n", &unit, &at, &id, &seq, &used) != 4 || s[used] != '\0' ||
+        unit < 1 || at < 0 || id < 0 || seq < 0)
         return -1;
+    q->after_unit = unit;
     q->after_at = at;
     q->after_ticket = id;
     q->after_seq = seq;
@@ -309,8 +310,8 @@ void h_assess_tickets(struct request *r)
     if (n > shown) {
         char cur[80];
         const struct assess_item *last = &items[shown - 1];
-        snprintf(cur, sizeof cur, "%lld.%lld.%d", (long long)last->received_at,
-                 (long long)last->ticket_id, last->seq);
+        snprintf(cur, sizeof cur, "%lld.%lld.%lld.%d", (long long)last->unit_id,
+                 (long long)last->received_at, (long long)last->ticket_id, last->seq);
         next = json_string(cur);
     }
     store_free_assess_items(items, n);

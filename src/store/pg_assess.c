@@ -178,6 +178,8 @@ int pg_store_assess_items(struct store_conn *c, const struct assess_query *q,
     pp_int(&p, q->after_ticket);
     pp_int(&p, q->after_seq);
     pp_int(&p, q->limit);
+    pp_int(&p, q->after_unit);
+    pp_int(&p, q->after_unit ? time_day_key(q->after_at) : 0);
     int rc;
     PGresult *r = pg_run(
         c, PQ_ASSESS_ITEMS,
@@ -187,8 +189,9 @@ int pg_store_assess_items(struct store_conn *c, const struct assess_query *q,
         "WHERE f.unit_id IN (SELECT id FROM units WHERE CASE WHEN $4::boolean THEN "
         "substr(path, 1, length($5::text)) = $5::text ELSE id = $6::bigint END) "
         "AND f.day BETWEEN $1 AND $2 AND (" ASSESS_MEASURE_CASE("$3::integer") ") > 0 "
-        "AND (f.received_at, f.ticket_id, f.seq) > ($7::bigint, $8::bigint, $9::integer) "
-        "ORDER BY f.received_at, f.ticket_id, f.seq LIMIT $10",
+        "AND (f.unit_id, f.day, f.received_at, f.ticket_id, f.seq) > "
+        "($11::bigint, $12::integer, $7::bigint, $8::bigint, $9::integer) "
+        "ORDER BY f.unit_id, f.day, f.received_at, f.ticket_id, f.seq LIMIT $10",
         &p, &rc);
     if (!r)
         return rc;

@@ -235,8 +235,8 @@ int store_assess_items(struct store_conn *c, const struct assess_query *q,
         "WHERE f.unit_id IN (SELECT id FROM units WHERE CASE WHEN ?4 THEN "
         "substr(path, 1, length(?5)) = ?5 ELSE id = ?6 END) "
         "AND f.day BETWEEN ?1 AND ?2 AND (" ASSESS_MEASURE_CASE("?3") ") > 0 "
-        "AND (f.received_at, f.ticket_id, f.seq) > (?7, ?8, ?9) "
-        "ORDER BY f.received_at, f.ticket_id, f.seq LIMIT ?10");
+        "AND (f.unit_id, f.day, f.received_at, f.ticket_id, f.seq) > (?11, ?12, ?7, ?8, ?9) "
+        "ORDER BY f.unit_id, f.day, f.received_at, f.ticket_id, f.seq LIMIT ?10");
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_int(st, 1, q->from);
@@ -249,6 +249,8 @@ int store_assess_items(struct store_conn *c, const struct assess_query *q,
     sqlite3_bind_int64(st, 8, q->after_ticket);
     sqlite3_bind_int(st, 9, q->after_seq);
     sqlite3_bind_int(st, 10, q->limit);
+    sqlite3_bind_int64(st, 11, q->after_unit);
+    sqlite3_bind_int(st, 12, q->after_unit ? time_day_key(q->after_at) : 0);
     struct assess_item *a = calloc((size_t)q->limit, sizeof *a);
     int rc = a ? STORE_OK : STORE_NOMEM, src = SQLITE_DONE;
     size_t len = 0;

@@ -481,7 +481,8 @@ struct assess_query {
     bool children;
     int32_t from, to;            /* days, inclusive */
     enum assess_measure measure; /* facts with this measure > 0 */
-    int64_t after_at, after_ticket; /* keyset: past (received_at, ticket_id, seq) */
+    /* keyset: past (unit_id, received_at, ticket_id, seq); all 0 for the first page */
+    int64_t after_unit, after_at, after_ticket;
     int after_seq;
     int limit;                   /* 1..200 */
 };
@@ -494,7 +495,8 @@ struct assess_item {
     char *unit_code;
     int v[AM__COUNT];
 };
-/* Oldest received first; free with store_free_assess_items. */
+/* By unit, then oldest received first (the order of the facts' (unit, day) index, so a
+   page reads no more than it shows and the facts it skips); free with store_free_assess_items. */
 int store_assess_items(struct store_conn *c, const struct assess_query *q,
                        struct assess_item **out, size_t *n);
 void store_free_assess_items(struct assess_item *a, size_t n);
