@@ -2,7 +2,8 @@
 #   make          build ./rexian (optimised)
 #   make run      install missing packages, build, start a demo city server
 #   make check    install missing packages, run every test suite
-#   make bench    load benchmarks and the export bench (results go to docs/PERFORMANCE.md)
+#   make bench    load benchmarks, the export bench and the unit assessment (results go to
+#                 docs/PERFORMANCE.md); the assessment part builds a 1M-ticket database once into var/bench/
 #   make bench-search  search / suggest / repeat lookups on 1M tickets (same file)
 
 CC      ?= cc
@@ -234,6 +235,7 @@ bench: deps rexian
 	@REXIAN_BIN=./rexian python3 bench/sse_streams.py
 	@python3 bench/export.py --bin ./rexian --write docs/PERFORMANCE.md
 	@bench/pg.sh
+	@python3 bench/assess.py --bin ./rexian --write docs/PERFORMANCE.md
 
 # Search, suggestions and repeat lookups on 1,000,000 bulk tickets (several
 # minutes: the database is built once into var/bench/ and kept), the ICU

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "app/assess.h"
 #include "app/audit.h"
 #include "app/deadlines.h"
 #include "api/export.h"
@@ -113,6 +114,8 @@ static void usage(FILE *f)
           "  sla scan   --db PATH   (one pass of the timer loop: yellow/red cards, urging)\n"
           "  backup     --db PATH FILE\n"
           "  audit verify --db PATH\n"
+          "  assess recount --db PATH   (recount the assessment from the history; 1 on a mismatch)\n"
+          "  assess rebuild --db PATH   (re-derive every assessment fact)\n"
           "environment: REXIAN_DB, REXIAN_LISTEN, REXIAN_THREADS, REXIAN_BODY_LIMIT, REXIAN_TZ,\n"
           "  REXIAN_SESSION_TTL, REXIAN_ACCESS_LOG, REXIAN_CONN_LIMIT, REXIAN_PER_IP_LIMIT,\n"
           "  REXIAN_TIMEOUT, REXIAN_CONFIG, REXIAN_WEB_ROOT, REXIAN_HEADER_LIMIT,\n"
@@ -435,6 +438,41 @@ static int cmd_audit_verify(void)
     return die("cannot read the audit log: %s", e.message);
 }
 
+/* `rexian assess recount`: every fact again from the events, against the stored daily sums. */
+static int cmd_assess_recount(void)
+{
+    struct store *s;
+    int rc = open_store(&s, false);
+    if (rc)
+        return rc;
+    struct assess_recount res;
+    struct app_error e;
+    rc = app_assess_recount(s, stdout, &res, &e);
+    store_close(s);
+    if (rc != APP_OK)
+        return die("cannot recount the assessment: %s", e.message);
+    printf("assessment %s: %lld tickets, %lld facts, %lld unit-days compared, %lld differ\n",
+           res.mismatches ? "MISMATCH" : "ok", (long long)res.tickets, (long long)res.facts,
+           (long long)res.rows, (long long)res.mismatches);
+    return res.mismatches ? 1 : 0;
+}
+
+static int cmd_assess_rebuild(void)
+{
+    struct store *s;
+    int rc = open_store(&s, true);
+    if (rc)
+        return rc;
+    struct app_error e;
+    uint64_t t0 = time_mono_ns();
+    rc = app_assess_rebuild(s, stderr, &e);
+    store_close(s);
+    if (rc != APP_OK)
+        return die("cannot rebuild the assessment: %s", e.message);
+    printf("assessment facts rebuilt in %.1f s\n", (double)(time_mono_ns() - t0) / 1e9);
+    return 0;
+}
+
 /* The settings against hostile clients (issue 9): HTTP limits and login throttling. */
 static int hostile_limits(struct server_config *cfg, struct throttle_config *t)
 {
@@ -683,7 +721,7 @@ int main(int argc, char **argv)
     char full[32];
     if ((strcmp(cmd, "user") == 0 || strcmp(cmd, "apikey") == 0 ||
          strcmp(cmd, "calendar") == 0 || strcmp(cmd, "audit") == 0 ||
-         strcmp(cmd, "sla") == 0) &&
+         strcmp(cmd, "sla") == 0 || strcmp(cmd, "assess") == 0) &&
         argc > 2) {
         snprintf(full, sizeof full, "%s %s", cmd, argv[2]);
         cmd = full;
@@ -744,6 +782,10 @@ int main(int argc, char **argv)
         rc = cmd_backup();
     else if (strcmp(cmd, "audit verify") == 0)
         rc = cmd_audit_verify();
+    else if (strcmp(cmd, "assess recount") == 0)
+        rc = cmd_assess_recount();
+    else if (strcmp(cmd, "assess rebuild") == 0)
+        rc = cmd_assess_rebuild();
     else {
         fprintf(stderr, "rexian: unknown command '%s'\n", cmd);
         usage(stderr);

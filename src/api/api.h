@@ -221,4 +221,11 @@ void h_audit_list(struct request *r);
  */
 void api_audit_after(struct request *r);
 
+/* ---- unit assessment (api/assess.c) ---- */
+void h_assess_list(struct request *r);
+void h_assess_unit(struct request *r);
+void h_assess_tickets(struct request *r);
+void h_weights_get(struct request *r);
+void h_weights_put(struct request *r);
+
 #endif

@@ -77,6 +77,12 @@ static const struct route routes[] = {
     {~0u, "/open311/v2/{doc}", h_o311_other, RF_PUBLIC},
     {~0u, "/open311/v2/{kind}/{id}", h_o311_other, RF_PUBLIC},
     {HM_GET, "/api/v1/audit", h_audit_list, 0},
+    /* issue 7: unit assessment (api/assess.c, docs/ASSESSMENT.md) */
+    {HM_GET, "/api/v1/stats/assessment", h_assess_list, 0},
+    {HM_GET, "/api/v1/stats/assessment/units/{id}", h_assess_unit, 0},
+    {HM_GET, "/api/v1/stats/assessment/units/{id}/tickets", h_assess_tickets, 0},
+    {HM_GET, "/api/v1/stats/weights", h_weights_get, 0},
+    {HM_PUT, "/api/v1/stats/weights", h_weights_put, RF_JSON_BODY},
 };
 #define N_ROUTES (sizeof routes / sizeof routes[0])
 

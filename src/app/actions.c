@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/assess.h"
 #include "app/deadlines.h"
 #include "app/kb.h"
 #include "app/scope.h"
@@ -156,6 +157,12 @@ static int apply(struct store_conn *c, const struct actor *a, struct ticket *t, 
     case ACT_REPLY: {
         if (g->contacted == 1 && g->contacted_at > at) {
             app_fail(e, APP_INVALID, "contacted_at", "contacted_at is in the future");
+            return -1;
+        }
+        /* to the second: a time given without milliseconds may name the dispatch's second */
+        if (g->contacted == 1 && g->contacted_at &&
+            g->contacted_at < t->dispatched_at - t->dispatched_at % 1000) {
+            app_fail(e, APP_INVALID, "contacted_at", "contacted_at is before the dispatch");
             return -1;
         }
         if (set_text(&t->reply, g->reply))
@@ -319,6 +326,9 @@ static int act_once(struct store_conn *c, const struct actor *a, const char *num
                               .args_json = (char *)args_json,
                               .unit_id = t->unit_id};
     rc = store_event_insert(c, &ev);
+    if (rc != STORE_OK)
+        goto fail;
+    rc = app_assess_refresh(c, t->id); /* the units' assessment facts (app/assess.c) */
     if (rc != STORE_OK)
         goto fail;
     rc = store_commit(c);

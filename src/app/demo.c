@@ -166,6 +166,11 @@ static void args_json(const struct action_args *a, char *out, size_t outlen)
     if (a->contacted >= 0)
         n += snprintf(out + n, outlen - (size_t)n, "\"contacted\":%s",
                       a->contacted ? "true" : "false");
+    if (a->contacted == 1 && a->contacted_at) { /* the history keeps when (docs/ASSESSMENT.md) */
+        char when[40];
+        time_format_rfc3339(a->contacted_at, when, sizeof when);
+        n += snprintf(out + n, outlen - (size_t)n, ",\"contacted_at\":\"%s\"", when);
+    }
     if (a->satisfaction != SAT_NONE)
         n += snprintf(out + n, outlen - (size_t)n, "\"satisfaction\":\"%s\",\"resolved\":%s",
                       satisfaction_name(a->satisfaction), a->resolved == 1 ? "true" : "false");
@@ -408,8 +413,14 @@ static int processing_phase(struct demo *d, struct life *l, enum goal g)
     a.contacted = l->tp->type == TT_CONSULT || demo_chance(&d->rng, 0.93);
     reply_text(d, l, a.contacted, text, sizeof text);
     a.reply = text;
-    if (a.contacted && demo_chance(&d->rng, 0.7))
-        a.contacted_at = at - (at - l->at) / (2 + (int64_t)demo_below(&d->rng, 6));
+    /* Most units call the citizen within the signing window, the response
+       deadline of the assessment (docs/ASSESSMENT.md); the others call when
+       they reply. The same random draws as before keep the rest of the demo. */
+    if (a.contacted && demo_chance(&d->rng, 0.7)) {
+        int64_t k = (int64_t)demo_below(&d->rng, 6);
+        int64_t lo = l->t.dispatched_at, hi = l->t.sign_due < at ? l->t.sign_due : at;
+        a.contacted_at = hi > lo ? lo + (hi - lo) * (k + 1) / 7 : at - (at - l->at) / (2 + k);
+    }
     TRY(step(d, l, handler(d, l->unit), ACT_REPLY, &a, at));
     return g == G_REPLIED ? STOP : 0;
 }

@@ -12,10 +12,12 @@
  * triggers as for any ticket, so what is measured is what a real database
  * of that size holds.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/app.h"
+#include "app/assess.h"
 #include "app/demo.h"
 #include "app/kb.h"
 #include "core/timeutil.h"
@@ -119,22 +121,80 @@ static void finish_life(struct bulk *b, struct ticket *t, size_t cat, struct dem
     t->reply_due = t->dispatched_at + 15 * DAY_MS;
     if (st == ST_DISPATCHED)
         return;
-    t->accepted_at = t->dispatched_at + demo_between(&b->rng, 600000, 20 * 3600000);
+    t->accepted_at = t->dispatched_at + demo_between(&b->rng, 600000, 27 * 3600000);
     if (st == ST_PROCESSING)
         return;
-    t->replied_at = t->accepted_at + (int64_t)(demo_real(&b->rng) * (double)(age / 2));
+    /* replies take up to 18 days (the usual span is 15 working days), never past half the age */
+    int64_t span = age / 2 < 18 * DAY_MS ? age / 2 : 18 * DAY_MS;
+    t->replied_at = t->accepted_at + (int64_t)(demo_real(&b->rng) * (double)span);
     t->callback_due = t->replied_at + 3 * DAY_MS;
     demo_slot_set(sl, 'U', unit != SIZE_MAX ? demo_units[unit].short_name : "承办单位");
     demo_expand(demo_categories[cat].reply ? demo_categories[cat].reply : "已办理。", sl, reply,
                 replylen);
     t->reply = reply;
-    t->contacted = 1;
-    t->contacted_at = t->replied_at;
-    if (st == ST_CLOSED) {
-        t->closed_at = t->replied_at + demo_between(&b->rng, 3600000, 2 * DAY_MS);
-        t->satisfaction = demo_chance(&b->rng, 0.85) ? SAT_SATISFIED : SAT_BASICALLY_SATISFIED;
-        t->resolved = 1;
+    /* Most units call the citizen within the signing day (the response rate, docs/ASSESSMENT.md). */
+    t->contacted = demo_chance(&b->rng, 0.95);
+    t->contacted_at = 0;
+    if (t->contacted) {
+        t->contacted_at = t->dispatched_at + demo_between(&b->rng, 1800000, 28 * 3600000);
+        if (t->contacted_at < t->accepted_at)
+            t->contacted_at = t->accepted_at;
+        if (t->contacted_at > t->replied_at)
+            t->contacted_at = t->replied_at;
     }
+    if (st == ST_CLOSED) {
+        double q = demo_real(&b->rng);
+        t->closed_at = t->replied_at + demo_between(&b->rng, 3600000, 2 * DAY_MS);
+        t->satisfaction = q < 0.78   ? SAT_SATISFIED
+                          : q < 0.92 ? SAT_BASICALLY_SATISFIED
+                          : q < 0.97 ? SAT_UNSATISFIED
+                                     : SAT_UNREACHABLE;
+        t->resolved = t->satisfaction == SAT_UNSATISFIED ? demo_chance(&b->rng, 0.3) : 1;
+    }
+}
+
+/* One event of a bulk ticket's history (its deadlines are the ticket's final ones). */
+static int event(struct store_conn *c, const struct ticket *t, enum action act, int64_t at,
+                 enum ticket_status from, enum ticket_status to, const char *args)
+{
+    struct ticket_event ev = {.ticket_id = t->id,
+                              .at = at,
+                              .action = act,
+                              .from_status = from,
+                              .to_status = to,
+                              .unit_id = t->unit_id,
+                              .args_json = (char *)args};
+    return store_event_insert(c, &ev);
+}
+
+/*
+ * The events of the life finish_life() gave t: dispatch, accept, reply and
+ * callback as far as its state goes, so the assessment facts (app/assess.c)
+ * come from a history like any other ticket's.
+ */
+static int history(struct store_conn *c, const struct ticket *t)
+{
+    if (t->status == ST_REGISTERED || !t->unit_id)
+        return STORE_OK;
+    int rc = event(c, t, ACT_DISPATCH, t->dispatched_at, ST_REGISTERED, ST_DISPATCHED, NULL);
+    if (rc == STORE_OK && t->accepted_at)
+        rc = event(c, t, ACT_ACCEPT, t->accepted_at, ST_DISPATCHED, ST_PROCESSING, NULL);
+    if (rc == STORE_OK && t->replied_at) {
+        char when[40] = "", args[120];
+        time_format_rfc3339(t->contacted_at, when, sizeof when);
+        if (t->contacted == 1)
+            snprintf(args, sizeof args, "{\"contacted\":true,\"contacted_at\":\"%s\"}", when);
+        else
+            snprintf(args, sizeof args, "{\"contacted\":false}");
+        rc = event(c, t, ACT_REPLY, t->replied_at, ST_PROCESSING, ST_REPLIED, args);
+    }
+    if (rc == STORE_OK && t->status == ST_CLOSED) {
+        char args[120];
+        snprintf(args, sizeof args, "{\"resolved\":%s,\"satisfaction\":\"%s\"}",
+                 t->resolved == 1 ? "true" : "false", satisfaction_name(t->satisfaction));
+        rc = event(c, t, ACT_CALLBACK, t->closed_at, ST_REPLIED, ST_CLOSED, args);
+    }
+    return rc == STORE_OK ? app_assess_refresh(c, t->id) : rc;
 }
 
 /* Writes one ticket created at `at`. */
@@ -182,6 +242,8 @@ static int one(struct bulk *b, struct store_conn *c, int64_t at)
             .ticket_id = t.id, .at = at, .action = ACT_CREATE, .to_status = ST_REGISTERED};
         rc = store_event_insert(c, &ev);
     }
+    if (rc == STORE_OK)
+        rc = history(c, &t);
     return rc;
 }
 

@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "app/deadlines.h"
+#include "app/assess.h"
 #include "core/sla.h"
 #include "core/timeutil.h"
 
@@ -65,7 +66,11 @@ static int system_event(struct store_conn *c, const struct ticket *t, enum actio
                               .unit_id = t->unit_id,
                               .note = (char *)note,
                               .args_json = (char *)args};
-    return store_event_insert(c, &ev);
+    int rc = store_event_insert(c, &ev);
+    /* a red card and its urge change the unit's assessment (app/assess.c) */
+    if (rc == STORE_OK && act == ACT_URGE)
+        rc = app_assess_refresh(c, t->id);
+    return rc;
 }
 
 /*

@@ -30,8 +30,11 @@ int pg_store_event_insert(struct store_conn *c, struct ticket_event *e)
                          /* the lock: events commit in id order (pg_feed.c); the notify
                             wakes other instances' feeds (pg_notify.c) */
                          "INSERT INTO ticket_events(ticket_id, at, actor_id, action, "
-                         "from_status, to_status, note, args, unit_id) "
-                         "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM "
+                         "from_status, to_status, note, args, unit_id, sign_due, reply_due) "
+                         "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, "
+                         /* the deadlines in force after the event (007) */
+                         "(SELECT sign_due FROM tickets WHERE id = $1), "
+                         "(SELECT reply_due FROM tickets WHERE id = $1) FROM "
                          "(SELECT pg_advisory_xact_lock(1919252073, 3), "
                          "pg_notify('rexian_events', '')) l RETURNING id",
                          &p, &rc);

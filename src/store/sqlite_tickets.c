@@ -265,8 +265,11 @@ int store_event_insert(struct store_conn *c, struct ticket_event *e)
 {
     sqlite3_stmt *st = sq_stmt(c, Q_EVENT_INSERT,
                                "INSERT INTO ticket_events(ticket_id, at, actor_id, action, "
-                               "from_status, to_status, note, args, unit_id) "
-                               "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+                               "from_status, to_status, note, args, unit_id, sign_due, reply_due) "
+                               "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                               /* the deadlines in force after the event (007) */
+                               "(SELECT sign_due FROM tickets WHERE id = ?1), "
+                               "(SELECT reply_due FROM tickets WHERE id = ?1))");
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, e->ticket_id);

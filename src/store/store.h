@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/assess.h"
 #include "core/calendar.h"
 #include "core/feed.h"
 #include "core/dedup.h"
@@ -466,5 +467,65 @@ int store_audit_each(struct store_conn *c, int (*fn)(const struct audit_row *row
 int store_audit_list(struct store_conn *c, int64_t before, int limit, struct audit_row **out,
                      size_t *n);
 void store_free_audit(struct audit_row *a, size_t n);
+
+/* ---- unit assessment (store/sqlite_assess.c, pg_assess.c; docs/ASSESSMENT.md) ---- */
+/*
+ * The events of tickets first..last (ids, inclusive), ordered by ticket and
+ * event id, with the arguments assessment reads. *out is malloc'd (free()).
+ */
+int store_assess_events(struct store_conn *c, int64_t first, int64_t last,
+                        struct assess_event **out, size_t *n);
+/* The largest ticket id (0 when there are none). */
+int store_assess_max_ticket(struct store_conn *c, int64_t *max);
+/*
+ * Replaces ticket_id's stored facts with f[0..n) (day is each received_at's
+ * local date); the daily sums follow. Inside the caller's write transaction.
+ */
+int store_assess_put(struct store_conn *c, int64_t ticket_id, const struct assess_fact *f,
+                     size_t n);
+/* Deletes every fact and daily sum (before a rebuild). */
+int store_assess_clear(struct store_conn *c);
+
+/* One unit's sums over some days. */
+struct assess_sum {
+    int64_t unit_id;
+    int32_t day; /* store_assess_daily: the day; store_assess_sums: 0 */
+    int64_t v[AM__COUNT];
+};
+/* Per unit, the daily sums of days from..to (YYYYMMDD, inclusive); units without rows are absent. */
+int store_assess_sums(struct store_conn *c, int32_t from, int32_t to, struct assess_sum **out,
+                      size_t *n);
+/* Every stored daily row, by day and unit (for the recount). */
+int store_assess_daily(struct store_conn *c, struct assess_sum **out, size_t *n);
+
+/* A drill-down: the facts behind one measure. */
+struct assess_query {
+    int64_t unit_id;
+    const char *unit_path; /* with children: every unit below it too */
+    bool children;
+    int32_t from, to;            /* days, inclusive */
+    enum assess_measure measure; /* facts with this measure > 0 */
+    /* keyset: past (unit_id, received_at, ticket_id, seq); all 0 for the first page */
+    int64_t after_unit, after_at, after_ticket;
+    int after_seq;
+    int limit;                   /* 1..200 */
+};
+struct assess_item {
+    int64_t ticket_id, unit_id, received_at;
+    int seq;
+    char number[15];
+    char *title;
+    enum ticket_status status;
+    char *unit_code;
+    int v[AM__COUNT];
+};
+/* By unit, then oldest received first (the order of the facts' (unit, day) index, so a
+   page reads no more than it shows and the facts it skips); free with store_free_assess_items. */
+int store_assess_items(struct store_conn *c, const struct assess_query *q,
+                       struct assess_item **out, size_t *n);
+void store_free_assess_items(struct assess_item *a, size_t n);
+
+int store_assess_weights_get(struct store_conn *c, struct assess_weights *w);
+int store_assess_weights_put(struct store_conn *c, const struct assess_weights *w);
 
 #endif

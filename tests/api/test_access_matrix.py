@@ -254,6 +254,25 @@ ROWS = [
      E(center=403, admin=204, h=403)),
     ("GET", "/api/v1/audit", lambda f, w: ("/api/v1/audit?limit=5", None),
      E(center=403, admin=200, h=403)),
+    # Unit assessment (docs/ASSESSMENT.md): the center's supervisors and admins, and
+    # handlers for their own subtree.
+    ("GET", "/api/v1/stats/assessment",
+     lambda f, w: ("/api/v1/stats/assessment?month=2026-11", None),
+     E(key=403, agent=403, sup=200, admin=200, h=200)),
+    ("GET", "/api/v1/stats/assessment/units/{id}",
+     lambda f, w: ("/api/v1/stats/assessment/units/%d?month=2026-11"
+                   % f.c.unit[SCOPE_UNIT.get(w[2:], "D1")], None),
+     E(key=403, agent=403, sup=200, admin=200, h=(200, 200, 404))),
+    ("GET", "/api/v1/stats/assessment/units/{id}/tickets",
+     lambda f, w: ("/api/v1/stats/assessment/units/%d/tickets?month=2026-11&rate=redo"
+                   % f.c.unit[SCOPE_UNIT.get(w[2:], "D1")], None),
+     E(key=403, agent=403, sup=200, admin=200, h=(200, 200, 404))),
+    ("GET", "/api/v1/stats/weights", lambda f, w: ("/api/v1/stats/weights", None),
+     E(key=200, users=200)),
+    ("PUT", "/api/v1/stats/weights",
+     lambda f, w: ("/api/v1/stats/weights",
+                   {"response": 30, "resolution": 35, "satisfaction": 35}),
+     E(center=403, admin=200, h=403)),
     # Public: the same for every caller, whatever credentials it sends.
     ("POST", "/api/v1/public/requests",
      lambda f, w: ("/api/v1/public/requests", {"type": "help", "title": "路灯不亮",
