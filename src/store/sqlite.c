@@ -105,13 +105,21 @@ int sq_rc(struct store_conn *c, int rc, const char *what)
 }
 
 static void release_hold(struct store_conn *c);
+static void ensure_visible(struct store_conn *c);
 static int on_busy(void *arg, int n);
 static void lock_writes(struct store *s);
 static void end_batch(struct store *s, struct store_conn *w);
 
-sqlite3_stmt *sq_stmt(struct store_conn *c, enum stmt_id id, const char *sql)
+void sq_touch(struct store_conn *c)
 {
     release_hold(c);
+    if (c->ticket > c->visible && !c->writing)
+        ensure_visible(c);
+}
+
+sqlite3_stmt *sq_stmt(struct store_conn *c, enum stmt_id id, const char *sql)
+{
+    sq_touch(c);
     sqlite3_stmt *st = c->stmt[id];
     if (st) {
         sqlite3_reset(st);
@@ -129,7 +137,7 @@ sqlite3_stmt *sq_stmt(struct store_conn *c, enum stmt_id id, const char *sql)
 
 sqlite3_stmt *sq_prepare(struct store_conn *c, const char *sql)
 {
-    release_hold(c);
+    sq_touch(c);
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
     if (rc != SQLITE_OK) {
@@ -428,6 +436,7 @@ uint64_t store_take_pending(struct store_conn *c)
     release_hold(c);
     uint64_t t = c->ticket;
     c->ticket = 0;
+    c->visible = 0;
     return t;
 }
 
@@ -716,6 +725,7 @@ static void swap_db(struct store_conn *a, struct store_conn *b)
     KEEP(defer);
     KEEP(busy_hold);
     KEEP(ticket);
+    KEEP(visible);
 #undef KEEP
 }
 
@@ -766,6 +776,26 @@ static void leave_writer(struct store_conn *c)
     swap_db(c, s->writer);
     c->writing = false;
     pthread_mutex_unlock(&s->write_lock);
+}
+
+/*
+ * Read your own writes: a thread that wrote into a batch not yet committed
+ * and now reads on its own connection would not see its writes; the batch
+ * is committed first (its durability is still waited for as before).
+ */
+static void ensure_visible(struct store_conn *c)
+{
+    struct store *s = c->store;
+    pthread_mutex_lock(&s->sync_lock);
+    bool done = s->finished >= c->ticket;
+    pthread_mutex_unlock(&s->sync_lock);
+    if (!done) {
+        lock_writes(s);
+        if (s->batch && s->batch <= c->ticket)
+            end_batch(s, s->writer);
+        pthread_mutex_unlock(&s->write_lock);
+    }
+    c->visible = c->ticket;
 }
 
 /* Drops the write lock a busy single statement took (on_busy). */

@@ -54,6 +54,7 @@ struct store_conn {
     bool defer;           /* store_defer_durable: commits do not wait */
     bool busy_hold;       /* holds write_lock for a single statement (sqlite.c on_busy) */
     uint64_t ticket;      /* the last batch this thread wrote into, not yet asked for */
+    uint64_t visible;     /* batches up to this one are committed: its reads see them */
     /* Ticket list statements, built from fixed fragments, keyed by which
        filters they carry. */
     sqlite3_stmt *list_stmt[32];
@@ -77,6 +78,10 @@ struct store_conn {
 
 /* Statement `id` with text `sql`, prepared on first use, reset and unbound
    for reuse; NULL on error (logged). The same id must always get the same sql. */
+/* Before any statement on a connection (sq_stmt and sq_prepare do it):
+   lets go of a held write lock, and commits the batch holding this
+   thread's writes so its reads see them (sqlite.c). */
+void sq_touch(struct store_conn *c);
 sqlite3_stmt *sq_stmt(struct store_conn *c, enum stmt_id id, const char *sql);
 /* Prepares an ad-hoc statement (list queries built from fixed fragments). */
 sqlite3_stmt *sq_prepare(struct store_conn *c, const char *sql);

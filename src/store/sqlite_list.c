@@ -296,6 +296,7 @@ static int add_scoped_list(char *sql, size_t len, size_t *p, unsigned key)
 
 static sqlite3_stmt *list_stmt(struct store_conn *c, unsigned key)
 {
+    sq_touch(c);
     for (int i = 0; i < c->n_list; i++)
         if (c->list_key[i] == key) {
             sqlite3_reset(c->list_stmt[i]);

@@ -60,6 +60,35 @@ class GroupCommitTest(ServerTestCase):
         self.assertEqual(len(numbers), 144)
         self.assertEqual(len(set(numbers)), 144, "a ticket number was handed out twice")
 
+    def test_a_write_reads_back_its_own_change_under_load(self):
+        """Handlers that write and then read the row back (a unit's PATCH)
+        must see their own write even while other writers keep the batch
+        open, and so must the writer's next request."""
+        tok = self.c.t("admin")
+        tok_a = self.c.t("agent1")
+
+        def one(i):
+            if i % 2:  # creates keep writers queued for the batch
+                for k in range(15):
+                    r = self.srv.request("POST", "/tickets", ticket_body(title="压力 %d-%d" % (i, k)),
+                                         token=tok_a)
+                    self.assertEqual(r.status, 201, r)
+                return None
+            r = self.srv.request("POST", "/units", {"code": "GC%d" % i, "name": "单位%d" % i,
+                                                    "kind": "enterprise"}, token=tok)
+            self.assertEqual(r.status, 201, r)
+            uid = r.body["id"]
+            for k in range(15):
+                name = "单位%d-第%d版" % (i, k)
+                p = self.srv.request("PATCH", "/units/%d" % uid, {"name": name}, token=tok)
+                self.assertEqual(p.status, 200, p)
+                self.assertEqual(p.body["name"], name, "PATCH answered with a stale row")
+                g = self.srv.request("GET", "/units/%d" % uid, token=tok)
+                self.assertEqual(g.body["name"], name, "the next request read a stale row")
+            return uid
+
+        self._pool(8, one)
+
     def test_failed_requests_in_a_batch_leave_neighbours_whole(self):
         t = self.create()
         num = t["number"]
