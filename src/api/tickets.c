@@ -88,6 +88,11 @@ void h_tickets_create(struct request *r)
         api_reply_app_error(r, &e);
         return;
     }
+    /* What follows reads units and other tickets, never the new row: the
+       group commit's batch may stay open for the next writers (store.h). */
+    struct store_conn *c = store_conn_get(api_store(r));
+    if (c)
+        store_skip_own_writes(c, true);
     unsigned allowed = app_ticket_allowed(api_store(r), &a, &t);
     struct jsonw w;
     jsonw_init(&w, 0);
@@ -95,6 +100,8 @@ void h_tickets_create(struct request *r)
     jout_ticket_members(&w, &t, a.role, time_now_ms(), allowed);
     /* candidate repeats of the new ticket, for the agent to merge or not */
     json_t *similar = api_similar_json(r, &a, &t, 5);
+    if (c)
+        store_skip_own_writes(c, false);
     jsonw_key(&w, "similar");
     jsonw_json(&w, similar);
     json_decref(similar);

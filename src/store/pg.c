@@ -379,6 +379,11 @@ void pg_store_defer_durable(struct store_conn *c, bool on)
     (void)c, (void)on;
 }
 
+void pg_store_skip_own_writes(struct store_conn *c, bool on)
+{
+    (void)c, (void)on; /* a PostgreSQL commit is visible when it returns */
+}
+
 uint64_t pg_store_take_pending(struct store_conn *c)
 {
     (void)c;

@@ -113,7 +113,7 @@ static void end_batch(struct store *s, struct store_conn *w);
 void sq_touch(struct store_conn *c)
 {
     release_hold(c);
-    if (c->ticket > c->visible && !c->writing)
+    if (c->ticket > c->visible && !c->writing && !c->skip_own)
         ensure_visible(c);
 }
 
@@ -431,6 +431,11 @@ void store_defer_durable(struct store_conn *c, bool on)
     c->defer = on;
 }
 
+void store_skip_own_writes(struct store_conn *c, bool on)
+{
+    c->skip_own = on;
+}
+
 uint64_t store_take_pending(struct store_conn *c)
 {
     release_hold(c);
@@ -726,6 +731,7 @@ static void swap_db(struct store_conn *a, struct store_conn *b)
     KEEP(busy_hold);
     KEEP(ticket);
     KEEP(visible);
+    KEEP(skip_own);
 #undef KEEP
 }
 

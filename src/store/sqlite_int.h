@@ -55,6 +55,7 @@ struct store_conn {
     bool busy_hold;       /* holds write_lock for a single statement (sqlite.c on_busy) */
     uint64_t ticket;      /* the last batch this thread wrote into, not yet asked for */
     uint64_t visible;     /* batches up to this one are committed: its reads see them */
+    bool skip_own;        /* store_skip_own_writes */
     /* Ticket list statements, built from fixed fragments, keyed by which
        filters they carry. */
     sqlite3_stmt *list_stmt[32];

@@ -103,6 +103,13 @@ int store_ping(struct store_conn *c);
  * it returns; the ticket is always 0.
  */
 void store_defer_durable(struct store_conn *c, bool on);
+/*
+ * A thread's reads see its own writes: its batch is committed before its
+ * next statement. store_skip_own_writes(c, true) waives that for reads that
+ * look only at other rows (the similar tickets of a ticket just created), so
+ * the batch may stay open for other writers; false restores it.
+ */
+void store_skip_own_writes(struct store_conn *c, bool on);
 uint64_t store_take_pending(struct store_conn *c);
 int store_when_durable(struct store *s, uint64_t ticket, void (*fn)(void *arg, bool ok), void *arg);
 
