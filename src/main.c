@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "app/stats_ops.h"
 #include "app/audit.h"
 #include "app/deadlines.h"
 #include "app/demo.h"
@@ -112,6 +113,8 @@ static void usage(FILE *f)
           "  sla scan   --db PATH   (one pass of the timer loop: yellow/red cards, urging)\n"
           "  backup     --db PATH FILE\n"
           "  audit verify --db PATH\n"
+          "  stats recount --db PATH  (recount the daily figures; exit 1 if they differ)\n"
+          "  stats rebuild --db PATH  (rewrite the daily figures from the tickets)\n"
           "environment: REXIAN_DB, REXIAN_LISTEN, REXIAN_THREADS, REXIAN_BODY_LIMIT, REXIAN_TZ,\n"
           "  REXIAN_SESSION_TTL, REXIAN_ACCESS_LOG, REXIAN_CONN_LIMIT, REXIAN_PER_IP_LIMIT,\n"
           "  REXIAN_TIMEOUT, REXIAN_CONFIG, REXIAN_WEB_ROOT, REXIAN_HEADER_LIMIT,\n"
@@ -409,6 +412,18 @@ static int cmd_backup(void)
     return 0;
 }
 
+/* `stats recount` / `stats rebuild` (app/stats_ops.h). */
+static int cmd_stats(bool rebuild)
+{
+    struct store *s;
+    int rc = open_store(&s, true);
+    if (rc)
+        return rc;
+    rc = app_cli_stats(s, rebuild, stdout, stderr);
+    store_close(s);
+    return rc;
+}
+
 /* Walks the audit log's hash chain: exit 0 when it holds, 1 when it does not. */
 static int cmd_audit_verify(void)
 {
@@ -682,7 +697,7 @@ int main(int argc, char **argv)
     char full[32];
     if ((strcmp(cmd, "user") == 0 || strcmp(cmd, "apikey") == 0 ||
          strcmp(cmd, "calendar") == 0 || strcmp(cmd, "audit") == 0 ||
-         strcmp(cmd, "sla") == 0) &&
+         strcmp(cmd, "sla") == 0 || strcmp(cmd, "stats") == 0) &&
         argc > 2) {
         snprintf(full, sizeof full, "%s %s", cmd, argv[2]);
         cmd = full;
@@ -732,6 +747,10 @@ int main(int argc, char **argv)
         rc = cmd_backup();
     else if (strcmp(cmd, "audit verify") == 0)
         rc = cmd_audit_verify();
+    else if (strcmp(cmd, "stats recount") == 0)
+        rc = cmd_stats(false);
+    else if (strcmp(cmd, "stats rebuild") == 0)
+        rc = cmd_stats(true);
     else {
         fprintf(stderr, "rexian: unknown command '%s'\n", cmd);
         usage(stderr);

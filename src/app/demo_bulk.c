@@ -18,6 +18,7 @@
 #include "app/app.h"
 #include "app/demo.h"
 #include "app/kb.h"
+#include "app/stats_ops.h"
 #include "core/timeutil.h"
 
 #define DAY_MS INT64_C(86400000)
@@ -182,6 +183,8 @@ static int one(struct bulk *b, struct store_conn *c, int64_t at)
             .ticket_id = t.id, .at = at, .action = ACT_CREATE, .to_status = ST_REGISTERED};
         rc = store_event_insert(c, &ev);
     }
+    if (rc == STORE_OK)
+        rc = app_stats_record(c, &t, 0, ACT_CREATE, at, 0);
     return rc;
 }
 
