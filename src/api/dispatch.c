@@ -76,6 +76,11 @@ static const struct route routes[] = {
     {~0u, "/open311/v2/{doc}", h_o311_other, RF_PUBLIC},
     {~0u, "/open311/v2/{kind}/{id}", h_o311_other, RF_PUBLIC},
     {HM_GET, "/api/v1/audit", h_audit_list, 0},
+    /* issue 7: operations statistics and hot topics (api/stats_ops.c) */
+    {HM_GET, "/api/v1/stats/overview", h_stats_overview, 0},
+    {HM_GET, "/api/v1/stats/volume", h_stats_volume, 0},
+    {HM_GET, "/api/v1/stats/agents", h_stats_agents, 0},
+    {HM_GET, "/api/v1/stats/hot", h_stats_hot, 0},
 };
 #define N_ROUTES (sizeof routes / sizeof routes[0])
 
