@@ -135,6 +135,8 @@ static int read_rows(struct store_conn *c, sqlite3_stmt *st, unsigned group, int
     }
     if (rc == STORE_OK && src != SQLITE_DONE)
         rc = sq_rc(c, src, "stats read");
+    if (rc == STORE_OK && !a && !(a = calloc(1, sizeof *a))) /* never NULL on success */
+        rc = STORE_NOMEM;
     if (rc != STORE_OK) {
         store_free_stat_rows(a, len);
         return rc;
