@@ -2,7 +2,8 @@
 #   make          build ./rexian (optimised)
 #   make run      install missing packages, build, start a demo city server
 #   make check    install missing packages, run every test suite
-#   make bench    load benchmarks (results go to docs/PERFORMANCE.md)
+#   make bench    load benchmarks (results go to docs/PERFORMANCE.md); the statistics
+#                 one builds var/bench/stats-1000000.db once (1,000,000 bulk tickets)
 #   make bench-search  search / suggest / repeat lookups on 1M tickets (same file)
 
 CC      ?= cc
@@ -233,6 +234,7 @@ bench: deps rexian
 	@bench/run
 	@REXIAN_BIN=./rexian python3 bench/sse_streams.py
 	@bench/pg.sh
+	@python3 bench/stats_ops.py --bin ./rexian --tickets 1000000 --write docs/PERFORMANCE.md
 
 # Search, suggestions and repeat lookups on 1,000,000 bulk tickets (several
 # minutes: the database is built once into var/bench/ and kept), the ICU
