@@ -173,8 +173,8 @@ int pg_store_stats_series(struct store_conn *c, enum stats_table t, unsigned key
     snprintf(sql, sizeof sql,
              "WITH cand AS (SELECT %s AS k FROM %s WHERE day BETWEEN $2 AND $3 GROUP BY %s "
              "HAVING SUM(%s) >= $4) "
-             "SELECT s.day, s.%s, SUM(s.%s) FROM %s s JOIN cand ON cand.k = s.%s "
-             "WHERE s.day BETWEEN $1 AND $3 GROUP BY s.%s, s.day ORDER BY s.%s, s.day",
+             "SELECT s.day, s.%s, SUM(s.%s) FROM %s s WHERE s.day BETWEEN $1 AND $3 "
+             "AND s.%s IN (SELECT k FROM cand) GROUP BY s.%s, s.day ORDER BY s.%s, s.day",
              col, sh->table, col, sh->v[0], col, sh->v[0], sh->table, col, col, col);
     struct pg_params p = {0};
     pp_int(&p, base_from);

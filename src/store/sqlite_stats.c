@@ -179,6 +179,8 @@ int store_stats_sum(struct store_conn *c, enum stats_table t, unsigned group, da
     return rc;
 }
 
+/* One pass over the days' rows (primary key range) with the candidates as an
+   IN list: a join would scan the range once per candidate. */
 int store_stats_series(struct store_conn *c, enum stats_table t, unsigned key, day_key base_from,
                        day_key win_from, day_key to, int64_t min, struct stat_row **out,
                        size_t *n)
@@ -195,8 +197,8 @@ int store_stats_series(struct store_conn *c, enum stats_table t, unsigned key, d
     snprintf(sql, sizeof sql,
              "WITH cand AS (SELECT %s AS k FROM %s WHERE day BETWEEN ?2 AND ?3 GROUP BY %s "
              "HAVING SUM(%s) >= ?4) "
-             "SELECT s.day, s.%s, SUM(s.%s) FROM %s s JOIN cand ON cand.k = s.%s "
-             "WHERE s.day BETWEEN ?1 AND ?3 GROUP BY s.%s, s.day ORDER BY s.%s, s.day",
+             "SELECT s.day, s.%s, SUM(s.%s) FROM %s s WHERE s.day BETWEEN ?1 AND ?3 "
+             "AND s.%s IN (SELECT k FROM cand) GROUP BY s.%s, s.day ORDER BY s.%s, s.day",
              col, sh->table, col, sh->v[0], col, sh->v[0], sh->table, col, col, col);
     sqlite3_stmt *st = sq_prepare(c, sql);
     if (!st)
