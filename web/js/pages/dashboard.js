@@ -40,7 +40,7 @@ function fromServer(d, ref_) {
   const agg = emptyAgg();
   agg.n = d.total || 0;
   for (const x of d.by_day) agg.byDay.set(x.date, x.count);
-  for (const x of d.by_category || []) agg.byCat.set(x.name || ref_.catName(x.category_id), x.count);
+  for (const x of d.by_category || []) agg.byCat.set(x.name || (x.category_id ? ref_.catName(x.category_id) : t('unknown')), x.count);
   for (const x of d.by_area || []) agg.byArea.set(ref_.areaName(x.area) || t('unknown'), x.count);
   agg.ok = (d.on_time && d.on_time.ok) || 0;
   agg.over = (d.on_time && d.on_time.overdue) || 0;
