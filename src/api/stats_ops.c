@@ -61,8 +61,7 @@ static int q_range(struct request *r, day_key *from, day_key *to)
 }
 
 /* One of the words of `names` (NULL-ended); dflt when absent. */
-static int q_word(struct request *r, const char *key, const char *const *names, int dflt,
-                  int *out)
+static int q_word(struct request *r, const char *key, const char *const *names, int dflt, int *out)
 {
     const char *s = request_query(r, key);
     *out = dflt;
@@ -171,30 +170,30 @@ void h_stats_overview(struct request *r)
         int64_t count = 0;
         if (di < n_days && days[di].day == d)
             count = days[di++].v[0];
-        json_array_append_new(by_day, json_pack("{s:o, s:I}", "date", jday(d), "count",
-                                                (json_int_t)count));
+        json_array_append_new(by_day,
+                              json_pack("{s:o, s:I}", "date", jday(d), "count", (json_int_t)count));
     }
     qsort(cats, n_cats, sizeof *cats, cmp_v0_desc);
     json_t *by_cat = json_array();
     for (size_t i = 0; i < n_cats; i++) {
         const char *name = cats[i].k[2] ? category_name(catlist, n_catlist, cats[i].k[2]) : NULL;
-        json_array_append_new(by_cat, json_pack("{s:o, s:s?, s:I}", "category_id",
-                                                jout_id(cats[i].k[2]), "name", name, "count",
-                                                (json_int_t)cats[i].v[0]));
+        json_array_append_new(by_cat,
+                              json_pack("{s:o, s:s?, s:I}", "category_id", jout_id(cats[i].k[2]),
+                                        "name", name, "count", (json_int_t)cats[i].v[0]));
     }
     qsort(areas, n_areas, sizeof *areas, cmp_v0_desc);
     json_t *by_area = json_array();
     for (size_t i = 0; i < n_areas; i++)
-        json_array_append_new(by_area, json_pack("{s:s?, s:I}", "area",
-                                                 areas[i].text && *areas[i].text ? areas[i].text
-                                                                                 : NULL,
-                                                 "count", (json_int_t)areas[i].v[0]));
+        json_array_append_new(by_area,
+                              json_pack("{s:s?, s:I}", "area",
+                                        areas[i].text && *areas[i].text ? areas[i].text : NULL,
+                                        "count", (json_int_t)areas[i].v[0]));
     qsort(chans, n_chans, sizeof *chans, cmp_v0_desc);
     json_t *by_chan = json_array();
     for (size_t i = 0; i < n_chans; i++)
         json_array_append_new(by_chan, json_pack("{s:s?, s:I}", "channel",
-                                                 channel_name((enum channel)chans[i].k[0]),
-                                                 "count", (json_int_t)chans[i].v[0]));
+                                                 channel_name((enum channel)chans[i].k[0]), "count",
+                                                 (json_int_t)chans[i].v[0]));
     qsort(types, n_types, sizeof *types, cmp_v0_desc);
     json_t *by_type = json_array();
     for (size_t i = 0; i < n_types; i++)
@@ -209,10 +208,9 @@ void h_stats_overview(struct request *r)
             continue;
         sum_t += units[i].v[0];
         sum_o += units[i].v[1];
-        json_array_append_new(ulist, json_pack("{s:I, s:I, s:I}", "unit_id",
-                                               (json_int_t)units[i].k[0], "count",
-                                               (json_int_t)units[i].v[0], "overdue",
-                                               (json_int_t)units[i].v[1]));
+        json_array_append_new(
+            ulist, json_pack("{s:I, s:I, s:I}", "unit_id", (json_int_t)units[i].k[0], "count",
+                             (json_int_t)units[i].v[0], "overdue", (json_int_t)units[i].v[1]));
     }
     body = json_pack("{s:o, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I}, s:o}",
                      "from", jday(from), "to", jday(to), "total", (json_int_t)total, "by_day",
@@ -346,13 +344,12 @@ void h_stats_volume(struct request *r)
             json_array_append_new(pts, json_pack("{s:s, s:I}", "period", label, "count",
                                                  (json_int_t)ser[s].points[k]));
         }
-        json_array_append_new(list, json_pack("{s:s, s:s, s:o}", "key", ser[s].key, "name",
-                                              ser[s].name ? ser[s].name : ser[s].key, "points",
-                                              pts));
+        json_array_append_new(list,
+                              json_pack("{s:s, s:s, s:o}", "key", ser[s].key, "name",
+                                        ser[s].name ? ser[s].name : ser[s].key, "points", pts));
     }
-    json_t *body = list ? json_pack("{s:o, s:o, s:s, s:s, s:o}", "from", jday(from), "to",
-                                    jday(to), "by", bys[by], "group", groups[group], "series",
-                                    list)
+    json_t *body = list ? json_pack("{s:o, s:o, s:s, s:s, s:o}", "from", jday(from), "to", jday(to),
+                                    "by", bys[by], "group", groups[group], "series", list)
                         : NULL;
     if (!body)
         goto oom;
@@ -399,19 +396,18 @@ void h_stats_agents(struct request *r)
         for (size_t k = 0; k < n_users && !u; k++)
             if (users[k].id == rows[i].k[0])
                 u = &users[k];
-        json_array_append_new(items, json_pack("{s:I, s:s?, s:s?, s:I, s:I, s:I}", "user_id",
-                                               (json_int_t)rows[i].k[0], "username",
-                                               u ? u->username : NULL, "display_name",
-                                               u ? u->name : NULL, "created",
-                                               (json_int_t)rows[i].v[0], "direct_answered",
-                                               (json_int_t)rows[i].v[1], "callbacks",
-                                               (json_int_t)rows[i].v[2]));
+        json_array_append_new(
+            items,
+            json_pack("{s:I, s:s?, s:s?, s:I, s:I, s:I}", "user_id", (json_int_t)rows[i].k[0],
+                      "username", u ? u->username : NULL, "display_name", u ? u->name : NULL,
+                      "created", (json_int_t)rows[i].v[0], "direct_answered",
+                      (json_int_t)rows[i].v[1], "callbacks", (json_int_t)rows[i].v[2]));
     }
     store_free_stat_rows(rows, n);
     store_free_users(users, n_users);
-    json_t *body = items ? json_pack("{s:o, s:o, s:o}", "from", jday(from), "to", jday(to),
-                                     "items", items)
-                         : NULL;
+    json_t *body =
+        items ? json_pack("{s:o, s:o, s:o}", "from", jday(from), "to", jday(to), "items", items)
+              : NULL;
     if (!body) {
         reply_error(r, 500, "internal", "out of memory", NULL);
         return;
@@ -451,16 +447,15 @@ void h_stats_hot(struct request *r)
         json_array_append_new(
             list, json_pack("{s:s, s:s, s:s, s:I, s:f, s:f, s:f, s:o}", "kind", kinds[it->kind],
                             "key", it->key, "name", it->name ? it->name : it->key, "count",
-                            (json_int_t)it->count, "baseline", it->s.baseline, "ratio",
-                            it->s.ratio, "score", it->s.score, "samples", samples));
+                            (json_int_t)it->count, "baseline", it->s.baseline, "ratio", it->s.ratio,
+                            "score", it->s.score, "samples", samples));
     }
     app_free_hot(items, n);
-    json_t *body = list ? json_pack("{s:o, s:s, s:i, s:I, s:o}", "day", jday(day), "window",
-                                    windows[window], "baseline_weeks", HOT_BASELINE_WEEKS,
-                                    "min_count",
-                                    (json_int_t)(window ? HOT_MIN_WEEK : HOT_MIN_DAY), "items",
-                                    list)
-                        : NULL;
+    json_t *body =
+        list ? json_pack("{s:o, s:s, s:i, s:I, s:o}", "day", jday(day), "window", windows[window],
+                         "baseline_weeks", HOT_BASELINE_WEEKS, "min_count",
+                         (json_int_t)(window ? HOT_MIN_WEEK : HOT_MIN_DAY), "items", list)
+             : NULL;
     if (!body) {
         reply_error(r, 500, "internal", "out of memory", NULL);
         return;

@@ -315,9 +315,8 @@ static int recount(struct store_conn *c, struct rows r[4], size_t *tickets)
 }
 
 static const char *const table_names[] = {"stats_day", "stats_unit", "stats_agent", "stats_word"};
-static const unsigned full_group[] = {
-    SG_DAY | SG_K0 | SG_K1 | SG_K2 | SG_K3 | SG_TEXT, SG_DAY | SG_K0, SG_DAY | SG_K0,
-    SG_DAY | SG_TEXT};
+static const unsigned full_group[] = {SG_DAY | SG_K0 | SG_K1 | SG_K2 | SG_K3 | SG_TEXT,
+                                      SG_DAY | SG_K0, SG_DAY | SG_K0, SG_DAY | SG_TEXT};
 
 static void describe(FILE *log, int t, const char *what, const struct stat_row *x,
                      const struct stat_row *y)
@@ -325,21 +324,21 @@ static void describe(FILE *log, int t, const char *what, const struct stat_row *
     if (!log)
         return;
     const struct stat_row *k = x ? x : y;
-    fprintf(log, "%s day %d keys %lld/%lld/%lld/%lld '%s': %s stored %lld/%lld/%lld, recount "
-                 "%lld/%lld/%lld\n",
-            table_names[t], (int)k->day, (long long)k->k[0], (long long)k->k[1],
-            (long long)k->k[2], (long long)k->k[3], k->text ? k->text : "", what,
-            (long long)(x ? x->v[0] : 0), (long long)(x ? x->v[1] : 0),
-            (long long)(x ? x->v[2] : 0), (long long)(y ? y->v[0] : 0),
-            (long long)(y ? y->v[1] : 0), (long long)(y ? y->v[2] : 0));
+    fprintf(log,
+            "%s day %d keys %lld/%lld/%lld/%lld '%s': %s stored %lld/%lld/%lld, recount "
+            "%lld/%lld/%lld\n",
+            table_names[t], (int)k->day, (long long)k->k[0], (long long)k->k[1], (long long)k->k[2],
+            (long long)k->k[3], k->text ? k->text : "", what, (long long)(x ? x->v[0] : 0),
+            (long long)(x ? x->v[1] : 0), (long long)(x ? x->v[2] : 0),
+            (long long)(y ? y->v[0] : 0), (long long)(y ? y->v[1] : 0),
+            (long long)(y ? y->v[2] : 0));
 }
 
 /* Compares the stored rows of table t with the recount; adds to *mismatches. */
 static int compare(struct store_conn *c, int t, struct rows *want, size_t *mismatches, FILE *log)
 {
     struct rows have = {0};
-    int rc = store_stats_sum(c, (enum stats_table)t, full_group[t], 0, 99991231, &have.a,
-                             &have.n);
+    int rc = store_stats_sum(c, (enum stats_table)t, full_group[t], 0, 99991231, &have.a, &have.n);
     if (rc != STORE_OK)
         return rc;
     have.cap = have.n;
@@ -419,8 +418,7 @@ int app_cli_stats(struct store *s, bool rebuild, FILE *out, FILE *err)
         return 1;
     }
     if (rebuild) {
-        fprintf(out, "stats rebuilt: %zu tickets, %zu rows in %.1f s\n", ck.tickets, ck.rows,
-                secs);
+        fprintf(out, "stats rebuilt: %zu tickets, %zu rows in %.1f s\n", ck.tickets, ck.rows, secs);
         return 0;
     }
     fprintf(out, "stats recount: %zu tickets, %zu rows, %zu mismatches (%.1f s)\n", ck.tickets,
@@ -459,8 +457,8 @@ static int score_series(const struct stat_row *rows, size_t n, enum hot_kind kin
         size_t j = i;
         int64_t count = 0, base[HOT_BASELINE_WEEKS] = {0};
         for (; j < n && (kind == HOT_CATEGORY ? rows[j].k[3] == rows[i].k[3]
-                                               : strcmp(rows[j].text ? rows[j].text : "",
-                                                        rows[i].text ? rows[i].text : "") == 0);
+                                              : strcmp(rows[j].text ? rows[j].text : "",
+                                                       rows[i].text ? rows[i].text : "") == 0);
              j++) {
             int back = stats_day_diff(rows[j].day, w->to); /* days before the window's end */
             int span = stats_day_diff(w->from, w->to) + 1;
@@ -513,8 +511,8 @@ static int64_t day_start_ms(day_key d)
     return time_from_local(d / 10000, d / 100 % 100, d % 100, 0, 0, 0);
 }
 
-static int samples(struct store_conn *c, struct hot_item *it, int64_t category_id,
-                   const char *area, int64_t from, int64_t to)
+static int samples(struct store_conn *c, struct hot_item *it, int64_t category_id, const char *area,
+                   int64_t from, int64_t to)
 {
     struct stat_sample *a = NULL;
     size_t n = 0;
@@ -615,8 +613,8 @@ int app_stats_hot(struct store *s, day_key day, bool week, int limit, struct hot
     for (size_t k = 0; rc == STORE_OK && k < sizeof kinds / sizeof kinds[0]; k++) {
         struct stat_row *rows = NULL;
         size_t nr = 0;
-        rc = store_stats_series(c, kinds[k].t, kinds[k].key, w.base_from, w.from, w.to, min,
-                                &rows, &nr);
+        rc = store_stats_series(c, kinds[k].t, kinds[k].key, w.base_from, w.from, w.to, min, &rows,
+                                &nr);
         if (rc == STORE_OK)
             rc = score_series(rows, nr, kinds[k].kind, &w, min, &l);
         store_free_stat_rows(rows, nr);

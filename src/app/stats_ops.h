@@ -23,9 +23,9 @@ int app_stats_record(struct store_conn *c, const struct ticket *after, int64_t u
 
 /* The outcome of a recount. */
 struct stats_check {
-    size_t tickets;     /* tickets read */
-    size_t rows;        /* recounted rows (all tables) */
-    size_t mismatches;  /* rows that differ from the stored figures */
+    size_t tickets;    /* tickets read */
+    size_t rows;       /* recounted rows (all tables) */
+    size_t mismatches; /* rows that differ from the stored figures */
 };
 /*
  * Recounts every daily figure from the tickets and their events and
@@ -42,8 +42,8 @@ enum hot_kind { HOT_CATEGORY, HOT_AREA, HOT_KEYWORD };
 #define HOT_SAMPLES 3
 struct hot_item {
     enum hot_kind kind;
-    char key[64];   /* category id, area code or the word */
-    char *name;     /* malloc'd: category or unit name, else the key */
+    char key[64]; /* category id, area code or the word */
+    char *name;   /* malloc'd: category or unit name, else the key */
     int64_t count;
     struct hot_score s;
     size_t n_samples;

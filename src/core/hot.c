@@ -9,6 +9,7 @@
 #define MAX_DISTINCT 256
 
 /* Stock phrases of calls and generic words that would top every day. */
+/* clang-format off */
 static const char *const stop_words[] = {
     "反映", "问题", "希望", "尽快", "处理", "解决", "相关", "部门", "市民", "来电", "咨询",
     "投诉", "举报", "要求", "情况", "现在", "已经", "一直", "没有", "自己", "这个", "什么",
@@ -19,6 +20,7 @@ static const char *const stop_words[] = {
     "但是", "如果", "需要", "不能", "无法", "出现", "存在", "导致", "一些", "这里", "那里",
     "还是", "的话", "进行", "称", "建议", "表扬", "求助", "工作人员", "我在", "突然", "城区",
     "街道", "小区"};
+/* clang-format on */
 
 int hot_stop_word(const char *w, size_t len)
 {

@@ -11,8 +11,8 @@
 
 #include "text/segment.h"
 
-#define HOT_WORDS 5      /* words kept per ticket */
-#define HOT_WORD_MAX 48  /* bytes of a word, with its NUL; longer words are skipped */
+#define HOT_WORDS 5     /* words kept per ticket */
+#define HOT_WORD_MAX 48 /* bytes of a word, with its NUL; longer words are skipped */
 
 /*
  * Fills words[0..*n) with the ticket's words, most frequent first (ties: the

@@ -116,7 +116,8 @@ day_key stats_period_next(day_key start, enum stats_period p)
         return stats_day_add(start, 7);
     case SP_MONTH: {
         int y = start / 10000, m = start / 100 % 100;
-        return m == 12 ? (day_key)((y + 1) * 10000 + 101) : (day_key)(y * 10000 + (m + 1) * 100 + 1);
+        return m == 12 ? (day_key)((y + 1) * 10000 + 101)
+                       : (day_key)(y * 10000 + (m + 1) * 100 + 1);
     }
     case SP_DAY:
     default:

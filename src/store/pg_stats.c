@@ -17,7 +17,9 @@ struct stats_shape {
     const char *v[3];
 };
 static const struct stats_shape shapes[] = {
-    [STATS_DAY] = {"stats_day", {"channel", "type", "category_top", "category_id"}, "area",
+    [STATS_DAY] = {"stats_day",
+                   {"channel", "type", "category_top", "category_id"},
+                   "area",
                    {"created", "direct", "kb"}},
     [STATS_UNIT] = {"stats_unit", {"unit_id"}, NULL, {"tickets", "overdue"}},
     [STATS_AGENT] = {"stats_agent", {"user_id"}, NULL, {"created", "direct", "callbacks"}},
@@ -143,8 +145,7 @@ int pg_store_stats_sum(struct store_conn *c, enum stats_table t, unsigned group,
                  "SELECT %s, %s FROM %s WHERE day BETWEEN $1 AND $2 GROUP BY %s ORDER BY %s", cols,
                  sums, sh->table, cols, cols);
     else
-        snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE day BETWEEN $1 AND $2", sums,
-                 sh->table);
+        snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE day BETWEEN $1 AND $2", sums, sh->table);
     struct pg_params p = {0};
     pp_int(&p, from);
     pp_int(&p, to);
@@ -157,9 +158,9 @@ int pg_store_stats_sum(struct store_conn *c, enum stats_table t, unsigned group,
     return rc;
 }
 
-int pg_store_stats_series(struct store_conn *c, enum stats_table t, unsigned key,
-                          day_key base_from, day_key win_from, day_key to, int64_t min,
-                          struct stat_row **out, size_t *n)
+int pg_store_stats_series(struct store_conn *c, enum stats_table t, unsigned key, day_key base_from,
+                          day_key win_from, day_key to, int64_t min, struct stat_row **out,
+                          size_t *n)
 {
     *out = NULL;
     *n = 0;
@@ -196,8 +197,8 @@ int pg_store_stats_clear(struct store_conn *c)
                         "DELETE FROM stats_agent; DELETE FROM stats_word");
 }
 
-int pg_store_stats_facts(struct store_conn *c, int64_t after, size_t limit,
-                         struct stat_fact **out, size_t *n)
+int pg_store_stats_facts(struct store_conn *c, int64_t after, size_t limit, struct stat_fact **out,
+                         size_t *n)
 {
     *out = NULL;
     *n = 0;
@@ -206,13 +207,14 @@ int pg_store_stats_facts(struct store_conn *c, int64_t after, size_t limit,
     pp_int(&p, (int64_t)limit);
     int rc;
     PGresult *r = pg_run_named(
-        c, "", "SELECT t.id, t.created_at, t.category_id, t.unit_id, t.kb_article_id, t.channel, "
-               "t.type, t.area, t.title, t.content, "
-               "EXISTS(SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id "
-               "AND e.action = 'answer')::int, "
-               "EXISTS(SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id "
-               "AND e.action = 'sla_overdue')::int "
-               "FROM tickets t WHERE t.id > $1 ORDER BY t.id LIMIT $2",
+        c, "",
+        "SELECT t.id, t.created_at, t.category_id, t.unit_id, t.kb_article_id, t.channel, "
+        "t.type, t.area, t.title, t.content, "
+        "EXISTS(SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id "
+        "AND e.action = 'answer')::int, "
+        "EXISTS(SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id "
+        "AND e.action = 'sla_overdue')::int "
+        "FROM tickets t WHERE t.id > $1 ORDER BY t.id LIMIT $2",
         0, &p, &rc);
     if (!r)
         return rc;
@@ -256,11 +258,12 @@ int pg_store_stats_events(struct store_conn *c, int64_t after, size_t limit,
     pp_int(&p, after);
     pp_int(&p, (int64_t)limit);
     int rc;
-    PGresult *r = pg_run_named(
-        c, "", "SELECT id, at, actor_id, action FROM ticket_events WHERE id > $1 "
-               "AND actor_id IS NOT NULL AND action IN ('create', 'answer', 'callback') "
-               "ORDER BY id LIMIT $2",
-        0, &p, &rc);
+    PGresult *r =
+        pg_run_named(c, "",
+                     "SELECT id, at, actor_id, action FROM ticket_events WHERE id > $1 "
+                     "AND actor_id IS NOT NULL AND action IN ('create', 'answer', 'callback') "
+                     "ORDER BY id LIMIT $2",
+                     0, &p, &rc);
     if (!r)
         return rc;
     int rows = PQntuples(r);
@@ -300,8 +303,7 @@ int pg_store_stats_overdue_count(struct store_conn *c, int64_t ticket_id, int64_
 }
 
 int pg_store_stats_samples(struct store_conn *c, int64_t category_id, const char *area,
-                           int64_t from, int64_t to, int limit, struct stat_sample **out,
-                           size_t *n)
+                           int64_t from, int64_t to, int limit, struct stat_sample **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
@@ -316,15 +318,15 @@ int pg_store_stats_samples(struct store_conn *c, int64_t category_id, const char
     pp_int(&p, to);
     pp_int(&p, limit);
     int rc;
-    PGresult *r = pg_run_named(c, "",
-                               category_id
-                                   ? "SELECT number, title FROM tickets WHERE category_id = $1 "
-                                     "AND created_at >= $2 AND created_at < $3 "
-                                     "ORDER BY created_at DESC, id DESC LIMIT $4"
-                                   : "SELECT number, title FROM tickets WHERE area = $1 "
-                                     "AND created_at >= $2 AND created_at < $3 "
-                                     "ORDER BY created_at DESC, id DESC LIMIT $4",
-                               0, &p, &rc);
+    PGresult *r =
+        pg_run_named(c, "",
+                     category_id ? "SELECT number, title FROM tickets WHERE category_id = $1 "
+                                   "AND created_at >= $2 AND created_at < $3 "
+                                   "ORDER BY created_at DESC, id DESC LIMIT $4"
+                                 : "SELECT number, title FROM tickets WHERE area = $1 "
+                                   "AND created_at >= $2 AND created_at < $3 "
+                                   "ORDER BY created_at DESC, id DESC LIMIT $4",
+                     0, &p, &rc);
     if (!r)
         return rc;
     int rows = PQntuples(r), oom = 0;

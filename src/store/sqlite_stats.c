@@ -22,7 +22,9 @@ struct stats_shape {
     const char *v[3];
 };
 static const struct stats_shape shapes[] = {
-    [STATS_DAY] = {"stats_day", {"channel", "type", "category_top", "category_id"}, "area",
+    [STATS_DAY] = {"stats_day",
+                   {"channel", "type", "category_top", "category_id"},
+                   "area",
                    {"created", "direct", "kb"}},
     [STATS_UNIT] = {"stats_unit", {"unit_id"}, NULL, {"tickets", "overdue"}},
     [STATS_AGENT] = {"stats_agent", {"user_id"}, NULL, {"created", "direct", "callbacks"}},
@@ -167,8 +169,7 @@ int store_stats_sum(struct store_conn *c, enum stats_table t, unsigned group, da
                  "SELECT %s, %s FROM %s WHERE day BETWEEN ?1 AND ?2 GROUP BY %s ORDER BY %s", cols,
                  sums, sh->table, cols, cols);
     else /* an aggregate without GROUP BY: always one row */
-        snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE day BETWEEN ?1 AND ?2", sums,
-                 sh->table);
+        snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE day BETWEEN ?1 AND ?2", sums, sh->table);
     sqlite3_stmt *st = sq_prepare(c, sql);
     if (!st)
         return STORE_ERROR;
@@ -182,8 +183,7 @@ int store_stats_sum(struct store_conn *c, enum stats_table t, unsigned group, da
 /* One pass over the days' rows (primary key range) with the candidates as an
    IN list: a join would scan the range once per candidate. */
 int store_stats_series(struct store_conn *c, enum stats_table t, unsigned key, day_key base_from,
-                       day_key win_from, day_key to, int64_t min, struct stat_row **out,
-                       size_t *n)
+                       day_key win_from, day_key to, int64_t min, struct stat_row **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
@@ -234,12 +234,13 @@ int store_stats_facts(struct store_conn *c, int64_t after, size_t limit, struct 
     *out = NULL;
     *n = 0;
     sqlite3_stmt *st = sq_prepare(
-        c, "SELECT t.id, t.created_at, t.category_id, t.unit_id, t.kb_article_id, t.channel, "
-           "t.type, t.area, t.title, t.content, "
-           "EXISTS(SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.action = 'answer'), "
-           "EXISTS(SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id "
-           "AND e.action = 'sla_overdue') "
-           "FROM tickets t WHERE t.id > ?1 ORDER BY t.id LIMIT ?2");
+        c,
+        "SELECT t.id, t.created_at, t.category_id, t.unit_id, t.kb_article_id, t.channel, "
+        "t.type, t.area, t.title, t.content, "
+        "EXISTS(SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.action = 'answer'), "
+        "EXISTS(SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id "
+        "AND e.action = 'sla_overdue') "
+        "FROM tickets t WHERE t.id > ?1 ORDER BY t.id LIMIT ?2");
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, after);
@@ -282,10 +283,10 @@ int store_stats_events(struct store_conn *c, int64_t after, size_t limit, struct
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st = sq_prepare(
-        c, "SELECT id, at, actor_id, action FROM ticket_events WHERE id > ?1 "
-           "AND actor_id IS NOT NULL AND action IN ('create', 'answer', 'callback') "
-           "ORDER BY id LIMIT ?2");
+    sqlite3_stmt *st =
+        sq_prepare(c, "SELECT id, at, actor_id, action FROM ticket_events WHERE id > ?1 "
+                      "AND actor_id IS NOT NULL AND action IN ('create', 'answer', 'callback') "
+                      "ORDER BY id LIMIT ?2");
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, after);

@@ -109,8 +109,8 @@ static void test_days(void **state)
     day_key d = 0;
     assert_int_equal(stats_day_parse("2026-02-28", &d), 0);
     assert_int_equal(d, 20260228);
-    const char *bad[] = {"2026-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "20260101",
-                         "2026-01-01T", "", "1969-12-31", "2026/01/01"};
+    const char *bad[] = {"2026-02-29",  "2026-13-01", "2026-00-10", "2026-1-01", "20260101",
+                         "2026-01-01T", "",           "1969-12-31", "2026/01/01"};
     for (size_t i = 0; i < N(bad); i++)
         assert_int_equal(stats_day_parse(bad[i], &d), -1);
     char s[11];
@@ -147,7 +147,8 @@ static void test_words(void **state)
         assert_null(strpbrk(w[i], "0123456789"));
     }
     /* At most HOT_WORDS, and nothing from a text without words. */
-    assert_int_equal(hot_words(seg, "停电 停水 噪音 垃圾 油烟 占道 违章 施工 交通 学校", "", w, &n), TEXT_OK);
+    assert_int_equal(hot_words(seg, "停电 停水 噪音 垃圾 油烟 占道 违章 施工 交通 学校", "", w, &n),
+                     TEXT_OK);
     assert_int_equal(n, HOT_WORDS);
     assert_int_equal(hot_words(seg, "！！！", "123 的", w, &n), TEXT_OK);
     assert_int_equal(n, 0);
@@ -157,9 +158,12 @@ static void test_words(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_score_quiet_baseline), cmocka_unit_test(test_score_steady_baseline),
-        cmocka_unit_test(test_score_noisy_baseline), cmocka_unit_test(test_score_ratio_needed),
-        cmocka_unit_test(test_days),                 cmocka_unit_test(test_words),
+        cmocka_unit_test(test_score_quiet_baseline),
+        cmocka_unit_test(test_score_steady_baseline),
+        cmocka_unit_test(test_score_noisy_baseline),
+        cmocka_unit_test(test_score_ratio_needed),
+        cmocka_unit_test(test_days),
+        cmocka_unit_test(test_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
