@@ -7,6 +7,7 @@ burst of one category and word found as a hot topic, roles and 400s.
 Each test works on days of its own, so the figures of one do not reach
 another's range."""
 
+import datetime
 import os
 import sqlite3
 import tempfile
@@ -275,6 +276,47 @@ class StatsTest(ServerTestCase):
         self.recount_ok()
         o = self.stats("overview?from=2026-06-01&to=2026-06-01")
         self.assertEqual(o["total"], 1)
+
+
+class DemoCityRecountTest(unittest.TestCase):
+    """The demo city (its tickets played out action by action through the
+    use cases, with the timer loop's cards) and the bulk loader fill the
+    daily figures exactly as a full recount finds them; the overview adds
+    up to the tickets."""
+
+    def check(self, *demo_args):
+        srv = Server(admin=False, start=False)  # a migrated, empty database
+        try:
+            r = srv.cli(*demo_args, "--db", srv.db, timeout=600)
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            r = srv.cli("stats", "recount", "--db", srv.db)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr[-2000:])
+            self.assertRegex(r.stdout, r"stats recount: \d+ tickets, [1-9]\d* rows, 0 mismatches")
+            tickets = int(r.stdout.split(":")[1].split()[0])
+            self.assertGreater(tickets, 0)
+            r = srv.cli("user", "add", "--db", srv.db, "--username", "stats_sup", "--password",
+                        "demo-12345x", "--role", "supervisor")
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            srv.start()
+            tok = srv.login("stats_sup", "demo-12345x")
+            # The demo's tickets lie within the last 90 days; two days of
+            # margin either side of the machine's date cover any zone.
+            to = datetime.date.today() + datetime.timedelta(days=2)
+            r = srv.request("GET", "/stats/overview?from=%s&to=%s"
+                            % (to - datetime.timedelta(days=399), to), token=tok)
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual(r.body["total"], tickets)
+            self.assertEqual(sum(d["count"] for d in r.body["by_day"]), tickets)
+            self.assertEqual(sum(x["count"] for x in r.body["by_channel"]), tickets)
+        finally:
+            srv.stop()
+            srv.cleanup()
+
+    def test_demo_city(self):
+        self.check("demo", "--tickets", "300")
+
+    def test_bulk_demo(self):
+        self.check("demo-bulk", "--tickets", "3000")
 
 
 if __name__ == "__main__":
