@@ -511,12 +511,13 @@ static int64_t day_start_ms(day_key d)
     return time_from_local(d / 10000, d / 100 % 100, d % 100, 0, 0, 0);
 }
 
+/* Up to HOT_SAMPLES tickets of the window into it (see store_stats_samples). */
 static int samples(struct store_conn *c, struct hot_item *it, int64_t category_id, const char *area,
-                   int64_t from, int64_t to)
+                   const char *word, int64_t from, int64_t to)
 {
     struct stat_sample *a = NULL;
     size_t n = 0;
-    int rc = store_stats_samples(c, category_id, area, from, to, HOT_SAMPLES, &a, &n);
+    int rc = store_stats_samples(c, category_id, area, word, from, to, HOT_SAMPLES, &a, &n);
     for (size_t i = 0; rc == STORE_OK && i < n && i < HOT_SAMPLES; i++) {
         memcpy(it->numbers[i], a[i].number, sizeof it->numbers[i]);
         it->titles[i] = a[i].title;
@@ -543,7 +544,7 @@ static int fill_item(struct store_conn *c, struct hot_item *it, int64_t from, in
         if (rc == STORE_NOTFOUND)
             rc = STORE_OK;
         if (rc == STORE_OK)
-            rc = samples(c, it, id, NULL, from, to);
+            rc = samples(c, it, id, NULL, NULL, from, to);
     } else if (it->kind == HOT_AREA) {
         struct unit u = {0};
         rc = store_unit_get_by_code(c, it->key, &u);
@@ -555,33 +556,10 @@ static int fill_item(struct store_conn *c, struct hot_item *it, int64_t from, in
         if (rc == STORE_NOTFOUND)
             rc = STORE_OK;
         if (rc == STORE_OK)
-            rc = samples(c, it, 0, it->key, from, to);
+            rc = samples(c, it, 0, it->key, NULL, from, to);
     } else {
-        struct ticket_filter f;
-        ticket_filter_init(&f);
-        f.q = it->key;
-        f.from = from;
-        f.to = to;
-        f.now = time_now_ms();
-        f.sort = SORT_NEWEST;
-        f.limit = HOT_SAMPLES;
-        struct ticket *t = NULL;
-        int64_t *keys = NULL;
-        char **snips = NULL;
-        size_t n = 0;
-        bool more = false;
-        rc = store_ticket_search(c, &f, &t, &keys, &snips, &n, &more, NULL);
-        if (rc == STORE_INVALID) /* defensive: a counted word is always searchable */
-            rc = STORE_OK;
-        for (size_t i = 0; rc == STORE_OK && i < n && i < HOT_SAMPLES; i++) {
-            memcpy(it->numbers[i], t[i].number, sizeof it->numbers[i]);
-            it->titles[i] = t[i].title;
-            t[i].title = NULL;
-            it->n_samples++;
-        }
-        store_free_tickets(t, n);
-        free(keys);
-        store_free_snippets(snips, n);
+        /* The counted word is NFKC-folded; Chinese words are as written. */
+        rc = samples(c, it, 0, NULL, it->key, from, to);
     }
     if (rc == STORE_OK && !it->name && !(it->name = strdup(it->key)))
         rc = STORE_NOMEM;

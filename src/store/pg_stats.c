@@ -303,30 +303,33 @@ int pg_store_stats_overdue_count(struct store_conn *c, int64_t ticket_id, int64_
 }
 
 int pg_store_stats_samples(struct store_conn *c, int64_t category_id, const char *area,
-                           int64_t from, int64_t to, int limit, struct stat_sample **out, size_t *n)
+                           const char *word, int64_t from, int64_t to, int limit,
+                           struct stat_sample **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
-    if (limit < 1 || limit > 50)
+    if (limit < 1 || limit > 50 || (!category_id && !area && !word))
         return STORE_INVALID;
     struct pg_params p = {0};
     if (category_id)
         pp_int(&p, category_id);
     else
-        pp_text(&p, area ? area : "");
+        pp_text(&p, area ? area : word);
     pp_int(&p, from);
     pp_int(&p, to);
     pp_int(&p, limit);
     int rc;
-    PGresult *r =
-        pg_run_named(c, "",
-                     category_id ? "SELECT number, title FROM tickets WHERE category_id = $1 "
-                                   "AND created_at >= $2 AND created_at < $3 "
-                                   "ORDER BY created_at DESC, id DESC LIMIT $4"
-                                 : "SELECT number, title FROM tickets WHERE area = $1 "
-                                   "AND created_at >= $2 AND created_at < $3 "
-                                   "ORDER BY created_at DESC, id DESC LIMIT $4",
-                     0, &p, &rc);
+    const char *sql = category_id ? "SELECT number, title FROM tickets WHERE category_id = $1 "
+                                    "AND created_at >= $2 AND created_at < $3 "
+                                    "ORDER BY created_at DESC, id DESC LIMIT $4"
+                      : area      ? "SELECT number, title FROM tickets WHERE area = $1 "
+                                    "AND created_at >= $2 AND created_at < $3 "
+                                    "ORDER BY created_at DESC, id DESC LIMIT $4"
+                                  : "SELECT number, title FROM tickets "
+                                    "WHERE created_at >= $2 AND created_at < $3 "
+                                    "AND (strpos(title, $1) > 0 OR strpos(content, $1) > 0) "
+                                    "ORDER BY created_at DESC, id DESC LIMIT $4";
+    PGresult *r = pg_run_named(c, "", sql, 0, &p, &rc);
     if (!r)
         return rc;
     int rows = PQntuples(r), oom = 0;

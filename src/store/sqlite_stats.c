@@ -338,26 +338,32 @@ void store_free_stat_samples(struct stat_sample *a, size_t n)
     free(a);
 }
 
-int store_stats_samples(struct store_conn *c, int64_t category_id, const char *area, int64_t from,
-                        int64_t to, int limit, struct stat_sample **out, size_t *n)
+int store_stats_samples(struct store_conn *c, int64_t category_id, const char *area,
+                        const char *word, int64_t from, int64_t to, int limit,
+                        struct stat_sample **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
-    if (limit < 1 || limit > 50)
+    if (limit < 1 || limit > 50 || (!category_id && !area && !word))
         return STORE_INVALID;
+    /* The window's tickets newest first (tickets_created), until enough match. */
     sqlite3_stmt *st =
         category_id ? sq_prepare(c, "SELECT number, title FROM tickets WHERE category_id = ?1 "
                                     "AND created_at >= ?2 AND created_at < ?3 "
                                     "ORDER BY created_at DESC, id DESC LIMIT ?4")
-                    : sq_prepare(c, "SELECT number, title FROM tickets WHERE area = ?1 "
-                                    "AND created_at >= ?2 AND created_at < ?3 "
-                                    "ORDER BY created_at DESC, id DESC LIMIT ?4");
+        : area      ? sq_prepare(c, "SELECT number, title FROM tickets WHERE area = ?1 "
+                                         "AND created_at >= ?2 AND created_at < ?3 "
+                                         "ORDER BY created_at DESC, id DESC LIMIT ?4")
+                    : sq_prepare(c, "SELECT number, title FROM tickets INDEXED BY tickets_created "
+                                         "WHERE created_at >= ?2 AND created_at < ?3 "
+                                         "AND (instr(title, ?1) > 0 OR instr(content, ?1) > 0) "
+                                         "ORDER BY created_at DESC, id DESC LIMIT ?4");
     if (!st)
         return STORE_ERROR;
     if (category_id)
         sqlite3_bind_int64(st, 1, category_id);
     else
-        sqlite3_bind_text(st, 1, area ? area : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 1, area ? area : word, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, from);
     sqlite3_bind_int64(st, 3, to);
     sqlite3_bind_int(st, 4, limit);

@@ -511,11 +511,13 @@ struct stat_sample {
     char number[TICKET_NUMBER_LEN + 1];
     char *title; /* malloc'd */
 };
-/* Sample tickets created in [from, to) ms of a category (exact) or, with
-   category_id 0, of an area; newest first, at most limit (1..50); *out
-   malloc'd, free with store_free_stat_samples. */
-int store_stats_samples(struct store_conn *c, int64_t category_id, const char *area, int64_t from,
-                        int64_t to, int limit, struct stat_sample **out, size_t *n);
+/* Sample tickets created in [from, to) ms: of a category (exact), else (with
+   category_id 0) of an area, else (area NULL) whose title or content holds
+   `word` as written; newest first, at most limit (1..50); *out malloc'd,
+   free with store_free_stat_samples. */
+int store_stats_samples(struct store_conn *c, int64_t category_id, const char *area,
+                        const char *word, int64_t from, int64_t to, int limit,
+                        struct stat_sample **out, size_t *n);
 void store_free_stat_samples(struct stat_sample *a, size_t n);
 
 #endif
