@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/stats_ops.h"
 #include "store/pg_int.h"
+
+#define SERIES_DAYS 9 /* the day and up to 8 weeks before */
 
 struct stats_shape {
     const char *table;
@@ -170,18 +173,31 @@ int pg_store_stats_series(struct store_conn *c, enum stats_table t, unsigned key
     const char *col = key == SG_K3 ? sh->k[3] : sh->text;
     if (!col)
         return STORE_INVALID;
+    /* A one-day window's baseline is the same weekday: read those days only. */
+    bool one_day = win_from == to;
+    day_key days[SERIES_DAYS];
+    for (int i = 0; i < SERIES_DAYS; i++) {
+        day_key d = stats_day_add(to, -7 * i);
+        days[i] = d >= base_from ? d : to; /* a repeat in the IN list changes nothing */
+    }
     char sql[1024];
     snprintf(sql, sizeof sql,
              "WITH cand AS (SELECT %s AS k FROM %s WHERE day BETWEEN $2 AND $3 GROUP BY %s "
              "HAVING SUM(%s) >= $4) "
-             "SELECT s.day, s.%s, SUM(s.%s) FROM %s s WHERE s.day BETWEEN $1 AND $3 "
+             "SELECT s.day, s.%s, SUM(s.%s) FROM %s s WHERE %s "
              "AND s.%s IN (SELECT k FROM cand) GROUP BY s.%s, s.day ORDER BY s.%s, s.day",
-             col, sh->table, col, sh->v[0], col, sh->v[0], sh->table, col, col, col);
+             col, sh->table, col, sh->v[0], col, sh->v[0], sh->table,
+             one_day ? "s.day >= $1 AND s.day IN ($5, $6, $7, $8, $9, $10, $11, $12, $13)"
+                     : "s.day BETWEEN $1 AND $3",
+             col, col, col);
     struct pg_params p = {0};
     pp_int(&p, base_from);
     pp_int(&p, win_from);
     pp_int(&p, to);
     pp_int(&p, min);
+    if (one_day)
+        for (int i = 0; i < SERIES_DAYS; i++)
+            pp_int(&p, days[i]);
     int rc;
     PGresult *r = pg_run_named(c, "", sql, 0, &p, &rc);
     if (!r)

@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/stats_ops.h"
 #include "store/sqlite_int.h"
+
+#define SERIES_DAYS 9 /* the day and up to 8 weeks before */
 
 /* Table names and columns, in stat_row order: k0..k3, text, v0..v2 (NULL: none). */
 struct stats_shape {
@@ -193,13 +196,23 @@ int store_stats_series(struct store_conn *c, enum stats_table t, unsigned key, d
     const char *col = key == SG_K3 ? sh->k[3] : sh->text;
     if (!col)
         return STORE_INVALID;
+    /* A one-day window's baseline is the same weekday: read those days only. */
+    bool one_day = win_from == to;
+    day_key days[SERIES_DAYS];
+    for (int i = 0; i < SERIES_DAYS; i++) {
+        day_key d = stats_day_add(to, -7 * i);
+        days[i] = d >= base_from ? d : to; /* a repeat in the IN list changes nothing */
+    }
     char sql[1024];
     snprintf(sql, sizeof sql,
              "WITH cand AS (SELECT %s AS k FROM %s WHERE day BETWEEN ?2 AND ?3 GROUP BY %s "
              "HAVING SUM(%s) >= ?4) "
-             "SELECT s.day, s.%s, SUM(s.%s) FROM %s s WHERE s.day BETWEEN ?1 AND ?3 "
+             "SELECT s.day, s.%s, SUM(s.%s) FROM %s s WHERE %s "
              "AND s.%s IN (SELECT k FROM cand) GROUP BY s.%s, s.day ORDER BY s.%s, s.day",
-             col, sh->table, col, sh->v[0], col, sh->v[0], sh->table, col, col, col);
+             col, sh->table, col, sh->v[0], col, sh->v[0], sh->table,
+             one_day ? "s.day >= ?1 AND s.day IN (?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+                     : "s.day BETWEEN ?1 AND ?3",
+             col, col, col);
     sqlite3_stmt *st = sq_prepare(c, sql);
     if (!st)
         return STORE_ERROR;
@@ -207,6 +220,8 @@ int store_stats_series(struct store_conn *c, enum stats_table t, unsigned key, d
     sqlite3_bind_int64(st, 2, win_from);
     sqlite3_bind_int64(st, 3, to);
     sqlite3_bind_int64(st, 4, min);
+    for (int i = 0; i < SERIES_DAYS; i++)
+        sqlite3_bind_int64(st, 5 + i, one_day ? days[i] : 0);
     int rc = read_rows(c, st, SG_DAY | key, 1, out, n);
     sqlite3_finalize(st);
     return rc;

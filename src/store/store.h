@@ -477,7 +477,9 @@ int store_stats_sum(struct store_conn *c, enum stats_table t, unsigned group, da
 /*
  * Hot-topic series: for the keys (`key` is SG_K3, the category, or SG_TEXT,
  * area or word) whose v0 summed over [win_from, to] is at least `min`, the
- * daily v0 over [base_from, to] as rows (day, key); *out malloc'd.
+ * daily v0 over [base_from, to] as rows (day, key); *out malloc'd. A
+ * one-day window (win_from == to) reads only the same weekday: to, to - 7,
+ * ... down to base_from (at most 8 weeks back).
  */
 int store_stats_series(struct store_conn *c, enum stats_table t, unsigned key, day_key base_from,
                        day_key win_from, day_key to, int64_t min, struct stat_row **out,
