@@ -147,8 +147,9 @@ def report(a, built, recount, counts, out, items):
         lines.append("Building it (`rexian demo-bulk --tickets %d`) took %.0f s here." % (
             a.tickets, built))
     if recount is not None:
-        lines.append("`rexian stats recount` on it: %s (%.0f s): the stored figures equal a "
-                     "full recount." % (recount[1], recount[0]) if recount[2] == 0 else
+        lines.append("`rexian stats recount` on it (%.0f s with the process start): `%s`: the "
+                     "stored figures equal a full recount." % (recount[0], recount[1])
+                     if recount[2] == 0 else
                      "`rexian stats recount` on it FAILED: %s" % recount[1])
     return "\n".join(lines)
 
