@@ -64,8 +64,9 @@ int store_stats_add(struct store_conn *c, enum stats_table t, const struct stat_
         [STATS_AGENT] = "INSERT INTO stats_agent(day, user_id, created, direct, callbacks) "
                         "VALUES(?1, ?2, ?7, ?8, ?9) ON CONFLICT DO UPDATE SET "
                         "created = created + ?7, direct = direct + ?8, callbacks = callbacks + ?9",
-        [STATS_WORD] = "INSERT INTO stats_word(day, word, tickets) VALUES(?1, ?6, ?7) "
-                       "ON CONFLICT DO UPDATE SET tickets = tickets + ?7",
+        /* parenthesised: clang takes a two-piece literal for a missing comma */
+        [STATS_WORD] = ("INSERT INTO stats_word(day, word, tickets) VALUES(?1, ?6, ?7) "
+                        "ON CONFLICT DO UPDATE SET tickets = tickets + ?7"),
     };
     static const enum stmt_id ids[] = {Q_STATS_ADD_DAY, Q_STATS_ADD_UNIT, Q_STATS_ADD_AGENT,
                                        Q_STATS_ADD_WORD};
