@@ -2,8 +2,9 @@
 #   make          build ./rexian (optimised)
 #   make run      install missing packages, build, start a demo city server
 #   make check    install missing packages, run every test suite
-#   make bench    load benchmarks, the export bench and the unit assessment (results go to
-#                 docs/PERFORMANCE.md); the assessment part builds a 1M-ticket database once into var/bench/
+#   make bench    load benchmarks, exports, unit assessment and statistics (results go
+#                 to docs/PERFORMANCE.md); the last two build 1M-ticket databases once
+#                 into var/bench/
 #   make bench-search  search / suggest / repeat lookups on 1M tickets (same file)
 
 CC      ?= cc
@@ -236,6 +237,7 @@ bench: deps rexian
 	@python3 bench/export.py --bin ./rexian --write docs/PERFORMANCE.md
 	@bench/pg.sh
 	@python3 bench/assess.py --bin ./rexian --write docs/PERFORMANCE.md
+	@python3 bench/stats_ops.py --bin ./rexian --tickets 1000000 --write docs/PERFORMANCE.md
 
 # Search, suggestions and repeat lookups on 1,000,000 bulk tickets (several
 # minutes: the database is built once into var/bench/ and kept), the ICU

@@ -16,6 +16,7 @@
 
 #include "api/api.h"
 #include "app/assess.h"
+#include "app/stats_ops.h"
 #include "app/audit.h"
 #include "app/deadlines.h"
 #include "api/export.h"
@@ -116,6 +117,8 @@ static void usage(FILE *f)
           "  audit verify --db PATH\n"
           "  assess recount --db PATH   (recount the assessment from the history; 1 on a mismatch)\n"
           "  assess rebuild --db PATH   (re-derive every assessment fact)\n"
+          "  stats recount --db PATH  (recount the daily figures; exit 1 if they differ)\n"
+          "  stats rebuild --db PATH  (rewrite the daily figures from the tickets)\n"
           "environment: REXIAN_DB, REXIAN_LISTEN, REXIAN_THREADS, REXIAN_BODY_LIMIT, REXIAN_TZ,\n"
           "  REXIAN_SESSION_TTL, REXIAN_ACCESS_LOG, REXIAN_CONN_LIMIT, REXIAN_PER_IP_LIMIT,\n"
           "  REXIAN_TIMEOUT, REXIAN_CONFIG, REXIAN_WEB_ROOT, REXIAN_HEADER_LIMIT,\n"
@@ -411,6 +414,18 @@ static int cmd_backup(void)
         return die("%s", err);
     printf("backed up to %s\n", positional[0]);
     return 0;
+}
+
+/* `stats recount` / `stats rebuild` (app/stats_ops.h). */
+static int cmd_stats(bool rebuild)
+{
+    struct store *s;
+    int rc = open_store(&s, true);
+    if (rc)
+        return rc;
+    rc = app_cli_stats(s, rebuild, stdout, stderr);
+    store_close(s);
+    return rc;
 }
 
 /* Walks the audit log's hash chain: exit 0 when it holds, 1 when it does not. */
@@ -721,7 +736,7 @@ int main(int argc, char **argv)
     char full[32];
     if ((strcmp(cmd, "user") == 0 || strcmp(cmd, "apikey") == 0 ||
          strcmp(cmd, "calendar") == 0 || strcmp(cmd, "audit") == 0 ||
-         strcmp(cmd, "sla") == 0 || strcmp(cmd, "assess") == 0) &&
+         strcmp(cmd, "sla") == 0 || strcmp(cmd, "assess") == 0 || strcmp(cmd, "stats") == 0) &&
         argc > 2) {
         snprintf(full, sizeof full, "%s %s", cmd, argv[2]);
         cmd = full;
@@ -786,6 +801,10 @@ int main(int argc, char **argv)
         rc = cmd_assess_recount();
     else if (strcmp(cmd, "assess rebuild") == 0)
         rc = cmd_assess_rebuild();
+    else if (strcmp(cmd, "stats recount") == 0)
+        rc = cmd_stats(false);
+    else if (strcmp(cmd, "stats rebuild") == 0)
+        rc = cmd_stats(true);
     else {
         fprintf(stderr, "rexian: unknown command '%s'\n", cmd);
         usage(stderr);

@@ -165,6 +165,11 @@ void h_kb_suggest(struct request *r);
 
 /* ---- handlers ---- */
 void h_login(struct request *r);
+/* api/stats_ops.c */
+void h_stats_overview(struct request *r);
+void h_stats_volume(struct request *r);
+void h_stats_agents(struct request *r);
+void h_stats_hot(struct request *r);
 void h_logout(struct request *r);
 void h_me(struct request *r);
 void h_healthz(struct request *r);

@@ -83,6 +83,11 @@ static const struct route routes[] = {
     {HM_GET, "/api/v1/stats/assessment/units/{id}/tickets", h_assess_tickets, 0},
     {HM_GET, "/api/v1/stats/weights", h_weights_get, 0},
     {HM_PUT, "/api/v1/stats/weights", h_weights_put, RF_JSON_BODY},
+    /* issue 7: operations statistics and hot topics (api/stats_ops.c) */
+    {HM_GET, "/api/v1/stats/overview", h_stats_overview, 0},
+    {HM_GET, "/api/v1/stats/volume", h_stats_volume, 0},
+    {HM_GET, "/api/v1/stats/agents", h_stats_agents, 0},
+    {HM_GET, "/api/v1/stats/hot", h_stats_hot, 0},
 };
 #define N_ROUTES (sizeof routes / sizeof routes[0])
 

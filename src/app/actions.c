@@ -13,6 +13,7 @@
 #include "app/deadlines.h"
 #include "app/kb.h"
 #include "app/scope.h"
+#include "app/stats_ops.h"
 #include "core/numbers.h"
 #include "core/sla.h"
 #include "core/timeutil.h"
@@ -305,6 +306,7 @@ static int act_once(struct store_conn *c, const struct actor *a, const char *num
         goto refuse_release;
     }
     enum ticket_status from = t->status;
+    int64_t unit_before = t->unit_id;
     rc = apply(c, a, t, act, g, at, e);
     if (rc == -1)
         goto refuse_release;
@@ -326,6 +328,8 @@ static int act_once(struct store_conn *c, const struct actor *a, const char *num
                               .args_json = (char *)args_json,
                               .unit_id = t->unit_id};
     rc = store_event_insert(c, &ev);
+    if (rc == STORE_OK)
+        rc = app_stats_record(c, t, unit_before, act, at, a->user_id);
     if (rc != STORE_OK)
         goto fail;
     rc = app_assess_refresh(c, t->id); /* the units' assessment facts (app/assess.c) */

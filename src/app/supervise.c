@@ -23,6 +23,7 @@
 
 #include "app/deadlines.h"
 #include "app/assess.h"
+#include "app/stats_ops.h"
 #include "core/sla.h"
 #include "core/timeutil.h"
 
@@ -111,6 +112,8 @@ static int settle(struct store_conn *c, const struct ticket_ref *ref, int64_t no
     if (rc == STORE_OK)
         rc = system_event(c, &t, overdue ? ACT_SLA_OVERDUE : ACT_SLA_WARNING, now,
                           overdue ? "已超期(红牌)" : "即将超期(黄牌)", args);
+    if (rc == STORE_OK && overdue)
+        rc = app_stats_record(c, &t, t.unit_id, ACT_SLA_OVERDUE, now, 0);
     if (rc == STORE_OK && overdue)
         rc = system_event(c, &t, ACT_URGE, now, "超期自动催办", "{\"auto\":true}");
     ticket_release(&t);

@@ -11,6 +11,7 @@
 
 #include "app/deadlines.h"
 #include "app/scope.h"
+#include "app/stats_ops.h"
 #include "core/numbers.h"
 #include "core/timeutil.h"
 
@@ -136,6 +137,8 @@ static int create_once(struct store_conn *c, const struct actor *a, const struct
                               .action = ACT_CREATE,
                               .to_status = ST_REGISTERED};
     rc = store_event_insert(c, &ev);
+    if (rc == STORE_OK)
+        rc = app_stats_record(c, t, 0, ACT_CREATE, at, a->user_id);
     if (rc != STORE_OK)
         goto fail;
     return store_commit(c);

@@ -32,7 +32,7 @@ unsigned feed_actions_for(unsigned role)
         m |= A(ACT_DISPATCH) | A(ACT_SUBDISPATCH) | A(ACT_REOPEN) | A(ACT_REFUSE_RETURN) |
              A(ACT_URGE) | A(ACT_APPROVE_EXTENSION) | A(ACT_REFUSE_EXTENSION) | CARDS;
     if (role & ROLE_SUPERVISOR)
-        m |= A(ACT_REQUEST_EXTENSION) | A(ACT_RETURN) | CARDS;
+        m |= A(ACT_REQUEST_EXTENSION) | A(ACT_RETURN) | A(ACT_CREATE) | A(ACT_DISPATCH) | CARDS;
     if (role & ROLE_ADMIN)
         m |= ~0u;
     return m;

@@ -9,7 +9,8 @@
  *               its unit subtree, urges, extension decisions, and the yellow
  *               and red cards of its tickets;
  *   supervisor  extension requests and returns waiting for approval, yellow
- *               and red cards;
+ *               and red cards, and new tickets and dispatches (so that the
+ *               dashboard's figures follow the day live);
  *   admin       every event.
  * A handler only hears of events whose lead unit (as of the event) lies in
  * its subtree, or of tickets its subtree co-handles while they are open.

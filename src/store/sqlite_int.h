@@ -42,6 +42,8 @@ enum stmt_id {
     Q_EVENT_LAST,
     /* sqlite_assess.c */
     Q_ASSESS_EVENTS, Q_ASSESS_DELETE, Q_ASSESS_INSERT, Q_ASSESS_SUMS, Q_ASSESS_ITEMS,
+    /* sqlite_stats.c */
+    Q_STATS_ADD_DAY, Q_STATS_ADD_UNIT, Q_STATS_ADD_AGENT, Q_STATS_ADD_WORD, Q_STATS_OVERDUE,
     Q__COUNT
 };
 

@@ -534,5 +534,83 @@ void store_free_assess_items(struct assess_item *a, size_t n);
 
 int store_assess_weights_get(struct store_conn *c, struct assess_weights *w);
 int store_assess_weights_put(struct store_conn *c, const struct assess_weights *w);
+/* ---- operations statistics (store/sqlite_stats.c; migration 008) ---- */
+enum stats_table {
+    STATS_DAY,   /* k: channel, type, category_top, category_id; text: area;
+                    v: created, direct, kb */
+    STATS_UNIT,  /* k0: unit_id; v: tickets, overdue */
+    STATS_AGENT, /* k0: user_id; v: created, direct, callbacks */
+    STATS_WORD   /* text: word; v0: tickets */
+};
+/* Which columns a sum groups by. */
+enum stats_group {
+    SG_DAY = 1 << 0,
+    SG_K0 = 1 << 1,
+    SG_K1 = 1 << 2,
+    SG_K2 = 1 << 3,
+    SG_K3 = 1 << 4,
+    SG_TEXT = 1 << 5
+};
+/* One row of a daily figures table; columns the table lacks are 0 / NULL. */
+struct stat_row {
+    day_key day;
+    int64_t k[4];
+    char *text; /* malloc'd in results; borrowed in store_stats_add */
+    int64_t v[3];
+};
+void store_free_stat_rows(struct stat_row *a, size_t n);
+/* Adds r->v (deltas, may be negative) to the row with r's keys, creating it. */
+int store_stats_add(struct store_conn *c, enum stats_table t, const struct stat_row *r);
+/* Sums of v over days [from, to] grouped by the columns of `group` (the
+   others come back 0 / NULL), in group-column order; *out malloc'd. */
+int store_stats_sum(struct store_conn *c, enum stats_table t, unsigned group, day_key from,
+                    day_key to, struct stat_row **out, size_t *n);
+/*
+ * Hot-topic series: for the keys (`key` is SG_K3, the category, or SG_TEXT,
+ * area or word) whose v0 summed over [win_from, to] is at least `min`, the
+ * daily v0 over [base_from, to] as rows (day, key); *out malloc'd. A
+ * one-day window (win_from == to) reads only the same weekday: to, to - 7,
+ * ... down to base_from (at most 8 weeks back).
+ */
+int store_stats_series(struct store_conn *c, enum stats_table t, unsigned key, day_key base_from,
+                       day_key win_from, day_key to, int64_t min, struct stat_row **out,
+                       size_t *n);
+/* Empties every daily figures table (before a rebuild). */
+int store_stats_clear(struct store_conn *c);
+/* What a recount needs of a ticket. */
+struct stat_fact {
+    int64_t id, created_at, category_id, unit_id, kb_article_id;
+    int channel, type;
+    char *area, *title, *content; /* malloc'd */
+    bool answered;                /* has an answer event */
+    bool overdue;                 /* has an sla_overdue event */
+};
+/* Tickets with id > after, ascending, at most limit; *out malloc'd. */
+int store_stats_facts(struct store_conn *c, int64_t after, size_t limit, struct stat_fact **out,
+                      size_t *n);
+void store_free_stat_facts(struct stat_fact *a, size_t n);
+/* Events with id > after that move the agents' figures (create, answer,
+   callback; with an actor), ascending, at most limit: (id, at, actor_id, action). */
+struct stat_event {
+    int64_t id, at, actor_id;
+    enum action action;
+};
+int store_stats_events(struct store_conn *c, int64_t after, size_t limit, struct stat_event **out,
+                       size_t *n);
+/* How many sla_overdue events ticket_id has. */
+int store_stats_overdue_count(struct store_conn *c, int64_t ticket_id, int64_t *n);
+/* A sample ticket of a hot topic. */
+struct stat_sample {
+    char number[TICKET_NUMBER_LEN + 1];
+    char *title; /* malloc'd */
+};
+/* Sample tickets created in [from, to) ms: of a category (exact), else (with
+   category_id 0) of an area, else (area NULL) whose title or content holds
+   `word` as written; newest first, at most limit (1..50); *out malloc'd,
+   free with store_free_stat_samples. */
+int store_stats_samples(struct store_conn *c, int64_t category_id, const char *area,
+                        const char *word, int64_t from, int64_t to, int limit,
+                        struct stat_sample **out, size_t *n);
+void store_free_stat_samples(struct stat_sample *a, size_t n);
 
 #endif

@@ -19,7 +19,7 @@ import re
 import socket
 import unittest
 
-from harness import ADMIN_PASSWORD, PASSWORD, REPO, ServerTestCase, ticket_body
+from harness import ADMIN_PASSWORD, PASSWORD, REPO, ServerTestCase, shanghai_today, ticket_body
 
 PROBE = bool(os.environ.get("REXIAN_MATRIX_PROBE"))
 CALLERS = ("anon", "key", "agent1", "sup1", "admin", "h:own", "h:child", "h:other")
@@ -273,6 +273,17 @@ ROWS = [
      lambda f, w: ("/api/v1/stats/weights",
                    {"response": 30, "resolution": 35, "satisfaction": 35}),
      E(center=403, admin=200, h=403)),
+    # Operations statistics: the whole city's figures, for the center.
+    ("GET", "/api/v1/stats/overview",
+     lambda f, w: ("/api/v1/stats/overview?from=%s" % shanghai_today(), None),
+     E(center=200, h=403)),
+    ("GET", "/api/v1/stats/hot", lambda f, w: ("/api/v1/stats/hot", None), E(center=200, h=403)),
+    ("GET", "/api/v1/stats/volume",
+     lambda f, w: ("/api/v1/stats/volume?from=%s" % shanghai_today(), None),
+     E(agent=403, sup=200, admin=200, h=403)),
+    ("GET", "/api/v1/stats/agents",
+     lambda f, w: ("/api/v1/stats/agents?from=%s" % shanghai_today(), None),
+     E(agent=403, sup=200, admin=200, h=403)),
     # Public: the same for every caller, whatever credentials it sends.
     ("POST", "/api/v1/public/requests",
      lambda f, w: ("/api/v1/public/requests", {"type": "help", "title": "路灯不亮",

@@ -230,10 +230,13 @@ class EventsTest(ServerTestCase):
         got = sup.events_until(lambda e: e["json"]["ticket"] == p["number"] and
                                e["event"] == "request_extension")
         self.assertEqual(got[-1]["json"]["from"], "processing")
-        # The supervisor is not told of creations and dispatches.
-        kinds = {e["event"] for e in got}
-        self.assertNotIn("create", kinds)
-        self.assertNotIn("dispatch", kinds)
+        # The supervisor is told of creations and dispatches too (the dashboard
+        # follows them live), not of the units' own steps.
+        kinds = {(e["event"], e["json"]["ticket"]) for e in got}
+        self.assertIn(("create", t["number"]), kinds)
+        self.assertIn(("create", p["number"]), kinds)
+        self.assertIn(("dispatch", p["number"]), kinds)
+        self.assertNotIn(("accept", p["number"]), kinds)
 
     def test_heartbeat_and_session_end(self):
         tok = self.srv.login("h_b1", PASSWORD)

@@ -168,13 +168,16 @@ test('the supervisor: overdue board, urge, dashboard', async (t) => {
     await page.getByRole('tab', { name: '预警工单' }).click();
     for (const b of await page.locator('table.tickets .sla').all()) assert.match(await b.innerText(), /即将超期/);
   });
-  await step('the dashboard draws its five charts from the ticket list', async () => {
+  await step('the dashboard draws its five charts from the server figures', async () => {
     await page.getByRole('link', { name: '统计' }).click();
     await page.locator('.chart canvas').nth(4).waitFor({ timeout: 15000 });
     assert.equal(await page.locator('.chart-card').count(), 5);
     await page.locator('[data-testid="dash-sample"]', { hasText: /基于 \d+ 张工单/ }).waitFor();
     const sample = Number(/(\d+)/.exec(await page.locator('[data-testid="dash-sample"]').innerText())[1]);
     assert.ok(sample > 0);
+    const from = await page.evaluate(() => document.querySelector('[data-chart="by-day"] table.data tbody th').textContent);
+    const o = await srv.api('sup1', 'GET', '/stats/overview?from=' + from);
+    assert.equal(sample, o.total, 'the count is the server\'s total for the range');
     await docShot(page, 'dashboard', { settle: 600 });
     await page.locator('[data-chart="by-day"] summary').click();
     assert.equal(await page.locator('[data-chart="by-day"] table.data tbody tr').count(), 30);

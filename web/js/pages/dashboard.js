@@ -1,18 +1,21 @@
 // 统计 — the supervisor's dashboard with Apache ECharts: volume by day, by
 // category, by area, the share on time, units ranked. It updates live.
 //
-// The figures come from GET /api/v1/stats/overview when the server has it;
-// until then they are counted here from the ticket list, paged 200 at a time
-// and capped (MAX_PAGES), so a big city never loads thousands at once.
+// The figures come from GET /api/v1/stats/overview, which reads the
+// server's pre-aggregated daily counts (docs/STATISTICS.md), so the page
+// costs the same for a county or a province. It reloads a little after new
+// tickets, dispatches and red cards arrive on the live feed (debounced: a
+// burst makes one reload, at most one every LIVE_MIN_MS).
 import { html, useState, useEffect, useRef } from '../lib.js';
-import { get, qs, itemsOf, has } from '../api.js';
+import { get, qs } from '../api.js';
 import { t, getLang } from '../i18n.js';
 import { toServerTime, serverToday } from '../format.js';
 import { onLive } from '../live.js';
 import { ErrorBox } from '../components.js';
 
-const MAX_PAGES = 10;
-const LIVE_MIN_MS = 30000;
+const LIVE_DEBOUNCE_MS = 2000;
+const LIVE_MIN_MS = 10000;
+const LIVE_TYPES = new Set(['create', 'dispatch', 'answer', 'sla_overdue']);
 
 let echartsP = null;
 function loadEcharts() {
@@ -31,34 +34,13 @@ function emptyAgg() {
   return { n: 0, byDay: new Map(), byCat: new Map(), byArea: new Map(), ok: 0, over: 0, units: new Map() };
 }
 
-function addTickets(agg, items, ref_) {
-  for (const tk of items) {
-    agg.n++;
-    const d = (tk.created_at || '').slice(0, 10);
-    agg.byDay.set(d, (agg.byDay.get(d) || 0) + 1);
-    const top = tk.category_id ? ref_.catTop(tk.category_id) : null;
-    const cat = top ? top.name : t('unknown');
-    agg.byCat.set(cat, (agg.byCat.get(cat) || 0) + 1);
-    const area = tk.area ? ref_.areaName(tk.area) : t('unknown');
-    agg.byArea.set(area, (agg.byArea.get(area) || 0) + 1);
-    if (tk.sla === 'overdue') agg.over++;
-    else if (tk.sla) agg.ok++;
-    if (tk.unit_id) {
-      const u = agg.units.get(tk.unit_id) || { count: 0, overdue: 0 };
-      u.count++;
-      if (tk.sla === 'overdue') u.overdue++;
-      agg.units.set(tk.unit_id, u);
-    }
-  }
-}
-
-/** The server's figures, if it has a stats endpoint of this shape. */
+/** The server's figures (GET /stats/overview) as the charts want them. */
 function fromServer(d, ref_) {
   if (!d || !Array.isArray(d.by_day)) return null;
   const agg = emptyAgg();
   agg.n = d.total || 0;
   for (const x of d.by_day) agg.byDay.set(x.date, x.count);
-  for (const x of d.by_category || []) agg.byCat.set(x.name || ref_.catName(x.category_id), x.count);
+  for (const x of d.by_category || []) agg.byCat.set(x.name || (x.category_id ? ref_.catName(x.category_id) : t('unknown')), x.count);
   for (const x of d.by_area || []) agg.byArea.set(ref_.areaName(x.area) || t('unknown'), x.count);
   agg.ok = (d.on_time && d.on_time.ok) || 0;
   agg.over = (d.on_time && d.on_time.overdue) || 0;
@@ -108,7 +90,7 @@ function Chart({ id, title, option, rows, headers }) {
 export function DashboardPage({ ref_ }) {
   const [range, setRange] = useState(30);
   const [agg, setAgg] = useState(null);
-  const [meta, setMeta] = useState({ capped: false, loading: true });
+  const [meta, setMeta] = useState({ loading: true });
   const [err, setErr] = useState(null);
   const seq = useRef(0);
   const last = useRef(0);
@@ -119,26 +101,10 @@ export function DashboardPage({ ref_ }) {
     setMeta((m) => ({ ...m, loading: true }));
     const from = toServerTime(Date.now() - (range - 1) * 86400000).slice(0, 10);
     try {
-      if (await has('stats')) {
-        const d = await get('/stats/overview' + qs({ from }));
-        const a = fromServer(d, ref_);
-        if (a) {
-          if (my === seq.current) { setAgg(a); setMeta({ capped: false, loading: false }); }
-          return;
-        }
-      }
-      const a = emptyAgg();
-      let after = null;
-      let pages = 0;
-      do {
-        const d = await get('/tickets' + qs({ from, limit: 200, after }));
-        if (my !== seq.current) return;
-        addTickets(a, itemsOf(d), ref_);
-        after = d.next;
-        pages++;
-        setAgg({ ...a });
-      } while (after && pages < MAX_PAGES);
-      setMeta({ capped: !!after, loading: false });
+      const d = await get('/stats/overview' + qs({ from }));
+      if (my !== seq.current) return;
+      setAgg(fromServer(d, ref_) || emptyAgg());
+      setMeta({ loading: false });
       setErr(null);
     } catch (e) {
       if (my === seq.current) { setErr(e); setMeta((m) => ({ ...m, loading: false })); }
@@ -146,7 +112,16 @@ export function DashboardPage({ ref_ }) {
   };
 
   useEffect(() => { setAgg(null); load(); }, [range]);
-  useEffect(() => onLive(() => { if (Date.now() - last.current >= LIVE_MIN_MS) load(); }), [range]);
+  useEffect(() => {
+    let timer = null;
+    const off = onLive((ev) => {
+      if (ev && ev.kind === 'event' && !(ev.types || []).some((x) => LIVE_TYPES.has(x))) return;
+      if (timer) return;
+      const wait = Math.max(LIVE_DEBOUNCE_MS, LIVE_MIN_MS - (Date.now() - last.current));
+      timer = setTimeout(() => { timer = null; load(); }, wait);
+    });
+    return () => { off(); if (timer) clearTimeout(timer); };
+  }, [range]);
 
   const from = toServerTime(Date.now() - (range - 1) * 86400000).slice(0, 10);
   const dayList = days(from, range).filter((d) => d <= serverToday());
@@ -161,7 +136,7 @@ export function DashboardPage({ ref_ }) {
         </select>
       </div>
       <p class="muted" aria-live="polite" data-testid="dash-sample">${meta.loading ? t('loading')
-        : agg ? (meta.capped ? t('sample_capped', { n: agg.n }) : t('sample', { n: agg.n })) : ''}</p>
+        : agg ? t('sample', { n: agg.n }) : ''}</p>
     </div>
     <${ErrorBox} error=${err} onRetry=${load} />
     ${charts ? html`<div class="chart-grid" key=${getLang()}>
