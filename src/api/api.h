@@ -228,6 +228,7 @@ void api_audit_after(struct request *r);
 
 /* ---- unit assessment (api/assess.c) ---- */
 void h_assess_list(struct request *r);
+void h_assess_export(struct request *r);
 void h_assess_unit(struct request *r);
 void h_assess_tickets(struct request *r);
 void h_weights_get(struct request *r);

@@ -3,11 +3,13 @@
  * drill-down) and /api/v1/stats/weights. docs/ASSESSMENT.md defines the
  * measures; docs/API.md shows the answers.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
+#include "api/export.h"
 #include "app/assess.h"
 #include "core/timeutil.h"
 
@@ -354,4 +356,127 @@ void h_weights_put(struct request *r)
     json_t *o = jout_weights(&w);
     json_object_set_new(o, "updated_at", jout_time(w.updated_at));
     reply_json(r, 200, o);
+}
+
+/* ---- the monthly assessment as a download (CSV / XLSX, api/export.h) ---- */
+
+struct assess_table {
+    struct assess_report rep;
+    bool en;
+};
+
+static void assess_table_free(void *p)
+{
+    struct assess_table *x = p;
+    app_assess_report_release(&x->rep);
+    free(x);
+}
+
+static const char *kind_label(enum unit_kind k)
+{
+    switch (k) {
+    case UK_BUREAU: return "市直部门";
+    case UK_DISTRICT: return "区县";
+    case UK_STREET: return "街道（乡镇）";
+    case UK_ENTERPRISE: return "企业（公用事业）";
+    default: return unit_kind_name(k);
+    }
+}
+
+/* Kind (bureaus, districts, streets, enterprises), then rank; unranked last. */
+static int line_cmp(const void *pa, const void *pb)
+{
+    const struct assess_line *x = pa, *y = pb;
+    if (x->unit.kind != y->unit.kind)
+        return (int)x->unit.kind - (int)y->unit.kind;
+    int rx = x->rank ? x->rank : INT32_MAX, ry = y->rank ? y->rank : INT32_MAX;
+    if (rx != ry)
+        return rx < ry ? -1 : 1;
+    return x->unit.id < y->unit.id ? -1 : x->unit.id > y->unit.id;
+}
+
+static int assess_fill(void *ctx, struct table_sink *t)
+{
+    struct assess_table *x = ctx;
+    qsort(x->rep.lines, x->rep.n, sizeof x->rep.lines[0], line_cmp);
+    for (size_t i = 0; i < x->rep.n; i++) {
+        const struct assess_line *l = &x->rep.lines[i];
+        int bad = l->rank ? table_int(t, l->rank) : table_text(t, NULL);
+        bad |= table_text(t, l->unit.code);
+        bad |= table_text(t, l->unit.name);
+        bad |= table_text(t, x->en ? unit_kind_name(l->unit.kind) : kind_label(l->unit.kind));
+        for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++)
+            bad |= table_int(t, l->sums[counts[c].m]);
+        for (int k = 0; k < AR__COUNT; k++) {
+            double pct = 0;
+            bad |= assess_rate_value(l->sums, k, &pct) ? table_number(t, pct) : table_text(t, NULL);
+        }
+        bad |= l->has_score ? table_number(t, l->score) : table_text(t, NULL);
+        bad |= table_row_end(t);
+        if (bad)
+            return -1;
+    }
+    return 0;
+}
+
+void h_assess_export(struct request *r)
+{
+    static const char *const keys[] = {"month", "quarter", "from", "to", "kind",
+                                       "children", "format", "lang", NULL};
+    static const char *const cols_zh[] = {
+        "名次", "单位编码", "单位", "类型", "受理", "及时签收", "按时办结", "超期", "退单申请",
+        "退单同意", "退单驳回", "延期申请", "延期批准", "重办", "催办", "签收及时率(%)",
+        "按时办结率(%)", "响应率(%)", "解决率(%)", "满意率(%)", "退单率(%)", "重办率(%)",
+        "综合得分", NULL};
+    static const char *const cols_en[] = {
+        "rank", "unit_code", "unit", "kind", "received", "signed_on_time", "replied_on_time",
+        "overdue", "returned", "return_accepted", "return_refused", "extension_asked",
+        "extension_approved", "reopened", "urged", "sign_on_time_pct", "reply_on_time_pct",
+        "response_pct", "resolution_pct", "satisfaction_pct", "return_pct", "redo_pct", "score",
+        NULL};
+    int32_t from = 0, to = 0;
+    bool children = true;
+    int kind = -1;
+    if (qin_only(r, keys) || parse_period(r, &from, &to) || parse_children(r, &children))
+        return;
+    const char *k = request_query(r, "kind");
+    if (k && ((kind = unit_kind_parse(k)) < 0 || kind == UK_CENTER)) {
+        reply_error(r, 400, "invalid_argument",
+                    "kind must be one of bureau, district, street, enterprise", "kind");
+        return;
+    }
+    const char *fs = request_query(r, "format");
+    int fmt = table_format_parse(fs ? fs : "csv");
+    if (fmt < 0) {
+        reply_error(r, 400, "invalid_argument", "format must be csv or xlsx", "format");
+        return;
+    }
+    const char *lang = request_query(r, "lang");
+    if (lang && strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0) {
+        reply_error(r, 400, "invalid_argument", "lang must be zh or en", "lang");
+        return;
+    }
+    struct actor a;
+    api_actor(r, &a);
+    struct assess_table *x = calloc(1, sizeof *x);
+    if (!x) {
+        reply_error(r, 500, "internal", "out of memory", NULL);
+        return;
+    }
+    x->en = lang && strcmp(lang, "en") == 0;
+    struct app_error e;
+    if (app_assess_report(api_store(r), &a, from, to, kind, children, &x->rep, &e) != APP_OK) {
+        free(x);
+        api_reply_app_error(r, &e);
+        return;
+    }
+    char name[64], ascii[64];
+    snprintf(name, sizeof name, "考核-%08d-%08d", (int)from, (int)to);
+    snprintf(ascii, sizeof ascii, "assessment-%08d-%08d", (int)from, (int)to);
+    struct table_spec spec = {.format = (enum table_format)fmt,
+                              .name = name,
+                              .ascii_name = ascii,
+                              .sheet = x->en ? "assessment" : "考核",
+                              .headers = x->en ? cols_en : cols_zh};
+    table_reply(r, &spec, assess_fill, x, assess_table_free);
 }

@@ -79,6 +79,7 @@ static const struct route routes[] = {
     {HM_GET, "/api/v1/audit", h_audit_list, 0},
     /* issue 7: unit assessment (api/assess.c, docs/ASSESSMENT.md) */
     {HM_GET, "/api/v1/stats/assessment", h_assess_list, 0},
+    {HM_GET, "/api/v1/stats/assessment/export", h_assess_export, 0},
     {HM_GET, "/api/v1/stats/assessment/units/{id}", h_assess_unit, 0},
     {HM_GET, "/api/v1/stats/assessment/units/{id}/tickets", h_assess_tickets, 0},
     {HM_GET, "/api/v1/stats/weights", h_weights_get, 0},

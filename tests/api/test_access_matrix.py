@@ -267,6 +267,9 @@ ROWS = [
      lambda f, w: ("/api/v1/stats/assessment/units/%d/tickets?month=2026-11&rate=redo"
                    % f.c.unit[SCOPE_UNIT.get(w[2:], "D1")], None),
      E(key=403, agent=403, sup=200, admin=200, h=(200, 200, 404))),
+    ("GET", "/api/v1/stats/assessment/export",
+     lambda f, w: ("/api/v1/stats/assessment/export?month=2026-11", None),
+     E(key=403, agent=403, sup=200, admin=200, h=200)),
     ("GET", "/api/v1/stats/weights", lambda f, w: ("/api/v1/stats/weights", None),
      E(key=200, users=200)),
     ("PUT", "/api/v1/stats/weights",

@@ -29,8 +29,9 @@ function lastMonth() {
   return `${y}-${String(m).padStart(2, '0')}`;
 }
 
+// The assessment API gives rates in percent, rounded to 0.1.
 function pct(r) {
-  return !r || r.rate === null || r.rate === undefined ? '—' : (Math.round(r.rate * 1000) / 10).toFixed(1) + '%';
+  return !r || r.rate === null || r.rate === undefined ? '—' : r.rate.toFixed(1) + '%';
 }
 
 test('the monthly report shows the server figures and prints cleanly', async (t) => {

@@ -121,9 +121,16 @@ function monthRange(month) {
   return { from: `${month}-01`, to: `${month}-${String(last).padStart(2, '0')}` };
 }
 
+/** A rate given as a fraction 0..1 (the statistics API). */
 function pct(r) {
-  if (!r || r.rate === null || r.rate === undefined) return '—';
+  if (!r || r.rate === null || r.rate === undefined || !r.den) return '—';
   return (Math.round(r.rate * 1000) / 10).toFixed(1) + '%';
+}
+
+/** A rate given in percent, rounded to 0.1 (the assessment API). */
+function pctOf(r) {
+  if (!r || r.rate === null || r.rate === undefined) return '—';
+  return r.rate.toFixed(1) + '%';
 }
 
 function num(n) {
@@ -158,6 +165,7 @@ function Summary({ ov }) {
       <div><dt>${t('report_direct')}</dt><dd>${pct(ov.direct_answer)}</dd></div>
       <div><dt>${t('report_kb')}</dt><dd>${pct(ov.kb_answer)}</dd></div>
       ${ov.on_time ? html`<div><dt>${t('report_on_time')}</dt><dd>${pct({
+        den: ov.on_time.ok + ov.on_time.overdue,
         rate: ov.on_time.ok + ov.on_time.overdue ? ov.on_time.ok / (ov.on_time.ok + ov.on_time.overdue) : null })}</dd></div>` : null}
     </dl>
     <div class="report-split">
@@ -211,7 +219,7 @@ function Ranking({ as }) {
             ${RATE_COLS.map(([, label]) => html`<th scope="col">${t(label)}</th>`)}<th scope="col">${t('col_score')}</th></tr></thead>
           <tbody>${rows.map((u) => html`<tr>
             <td>${num(u.rank)}</td><th scope="row">${u.name}</th><td>${num(u.counts && u.counts.received)}</td>
-            ${RATE_COLS.map(([k]) => html`<td>${pct(u.rates && u.rates[k])}</td>`)}
+            ${RATE_COLS.map(([k]) => html`<td>${pctOf(u.rates && u.rates[k])}</td>`)}
             <td>${typeof u.score === 'number' ? u.score.toFixed(1) : '—'}</td></tr>`)}</tbody>
         </table>
         <${Chart} id=${'report-score-' + kind} title=${title + ' · ' + t('report_score_chart')} option=${{
