@@ -75,6 +75,19 @@ test('the monthly report shows the server figures and prints cleanly', async (t)
     await docShot(page, 'report', { fullPage: false });
   });
 
+  await step('the assessment downloads as Excel from the same month', async () => {
+    const href = await page.locator('[data-testid="report-xlsx"]').getAttribute('href');
+    assert.match(href, new RegExp(`month=${month}`));
+    const res = await page.evaluate(async (u) => {
+      const r = await fetch(u);
+      const b = new Uint8Array(await r.arrayBuffer());
+      return { status: r.status, head: String.fromCharCode(b[0], b[1]), n: b.length };
+    }, href);
+    assert.equal(res.status, 200);
+    assert.equal(res.head, 'PK'); // a zip: the XLSX container
+    assert.ok(res.n > 2000);
+  });
+
   await step('printed: no navigation, the tables stay, and Chromium makes an A4 PDF', async () => {
     await page.emulateMedia({ media: 'print' });
     assert.equal(await page.locator('header.top').evaluate((e) => getComputedStyle(e).display), 'none');

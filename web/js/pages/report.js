@@ -18,6 +18,8 @@ addStrings({
     report_title: '{month} 12345 热线月度报告',
     report_month: '月份',
     report_print: '打印',
+    report_export_xlsx: '考核表 Excel',
+    report_export_csv: '考核表 CSV',
     report_summary: '一、受理概况',
     report_total: '受理总量',
     report_direct: '直办率',
@@ -57,6 +59,8 @@ addStrings({
     report_title: '12345 hotline monthly report, {month}',
     report_month: 'Month',
     report_print: 'Print',
+    report_export_xlsx: 'Assessment (Excel)',
+    report_export_csv: 'Assessment (CSV)',
     report_summary: '1. Volume',
     report_total: 'Tickets received',
     report_direct: 'Answered directly',
@@ -267,6 +271,9 @@ export function ReportPage({ route }) {
           onChange=${(e) => { if (/^\d{4}-\d{2}$/.test(e.currentTarget.value)) setMonth(e.currentTarget.value); }} />
       </div>
       <button type="button" class="btn" onClick=${() => window.print()}>${t('report_print')}</button>
+      <a class="btn" data-testid="report-xlsx" download
+        href=${'/api/v1/stats/assessment/export' + qs({ month, format: 'xlsx' })}>${t('report_export_xlsx')}</a>
+      <a class="btn" download href=${'/api/v1/stats/assessment/export' + qs({ month, format: 'csv' })}>${t('report_export_csv')}</a>
     </div>
     <h1 data-testid="report-title">${t('report_title', { month })}</h1>
     <${ErrorBox} error=${err} onRetry=${load} />
