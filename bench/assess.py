@@ -35,24 +35,12 @@ sys.path.insert(0, os.path.join(REPO, "tests", "api"))
 
 import harness  # noqa: E402
 
+sys.path.insert(0, HERE)
+import benchlib  # noqa: E402
+from benchlib import build, pct, timed  # noqa: E402
+
 PASSWORD = "demo-12345"
 TARGETS = {"unit": 100.0, "ranking": 300.0, "drill": None}
-
-
-def pct(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(p / 100.0 * (len(xs) - 1))))]
-
-
-def build(bin_, db, tickets):
-    os.makedirs(os.path.dirname(db), exist_ok=True)
-    for ext in ("", "-wal", "-shm"):
-        if os.path.exists(db + ext):
-            os.remove(db + ext)
-    t0 = time.monotonic()
-    subprocess.run([bin_, "demo-bulk", "--db", db, "--tickets", str(tickets)], check=True,
-                   stdout=subprocess.DEVNULL)
-    return time.monotonic() - t0
 
 
 def facts_of(db):
@@ -68,15 +56,6 @@ def facts_of(db):
     # whole months only: the first and last may be partial
     months = months[1:-1] or months
     return units, ["%04d-%02d" % (m // 100, m % 100) for m in months], n, facts, daily
-
-
-def timed(srv, path, token):
-    t0 = time.perf_counter()
-    r = srv.request("GET", path, token=token)
-    dt = (time.perf_counter() - t0) * 1000
-    if r.status != 200:
-        raise SystemExit("GET %s answered %s: %r" % (path, r.status, r))
-    return dt, r.body
 
 
 def run(srv, units, months, n, rng):
@@ -149,18 +128,6 @@ def report(a, built, recount_s, recount_line, info, out, received):
     return "\n".join(lines)
 
 
-def write_section(path, text):
-    start, end = "<!-- assess-bench:start -->", "<!-- assess-bench:end -->"
-    old = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
-    block = start + "\n" + text.rstrip() + "\n" + end
-    if start in old and end in old:
-        new = old[:old.index(start)] + block + old[old.index(end) + len(end):]
-    else:
-        new = old.rstrip() + "\n\n" + block + "\n"
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(new)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.environ.get("REXIAN_BIN", os.path.join(REPO, "rexian")))
@@ -204,3 +171,7 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+def write_section(path, text):
+    benchlib.write_section(path, text, 'assess-bench')

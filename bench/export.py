@@ -34,20 +34,13 @@ sys.path.insert(0, os.path.join(REPO, "tests", "api"))
 
 import harness  # noqa: E402
 
+sys.path.insert(0, HERE)
+import benchlib  # noqa: E402
+from benchlib import build  # noqa: E402
+
 PASSWORD = "demo-12345"
 TARGET_CSV_RPS = 50000
 START, END = "<!-- export-bench:start -->", "<!-- export-bench:end -->"
-
-
-def build(bin_, db, tickets):
-    os.makedirs(os.path.dirname(db), exist_ok=True)
-    for ext in ("", "-wal", "-shm"):
-        if os.path.exists(db + ext):
-            os.remove(db + ext)
-    t0 = time.monotonic()
-    subprocess.run([bin_, "demo-bulk", "--db", db, "--tickets", str(tickets)], check=True,
-                   stdout=subprocess.DEVNULL)
-    return time.monotonic() - t0
 
 
 def vm(pid, key):

@@ -36,6 +36,10 @@ sys.path.insert(0, os.path.join(REPO, "tests", "api"))
 
 import harness  # noqa: E402
 
+sys.path.insert(0, HERE)
+import benchlib  # noqa: E402
+from benchlib import build, pct, timed  # noqa: E402
+
 PASSWORD = "demo-12345"
 TARGETS = {"search": 50.0, "suggest": 10.0, "similar": 20.0}
 
@@ -50,22 +54,6 @@ TYPED = ["市民来电反映小区", "市民来电反映小区电梯", "老旧�
          "家里暖气不热，室温只有十五度", "被拖欠工资三个月", "想注册志愿者",
          "晚上工地施工噪声太大", "网购衣服想退货", "闻到燃气味", "路灯", "停水了什么时候来水",
          "低保怎么申请", "孩子上学报名", "违章停车", "垃圾分类", "12345受理范围"]
-
-
-def pct(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(p / 100.0 * (len(xs) - 1))))]
-
-
-def build(bin_, db, tickets):
-    os.makedirs(os.path.dirname(db), exist_ok=True)
-    for ext in ("", "-wal", "-shm"):
-        if os.path.exists(db + ext):
-            os.remove(db + ext)
-    t0 = time.monotonic()
-    subprocess.run([bin_, "demo-bulk", "--db", db, "--tickets", str(tickets)], check=True,
-                   stdout=subprocess.DEVNULL)
-    return time.monotonic() - t0
 
 
 def sizes(db):
@@ -87,15 +75,6 @@ def sizes(db):
     kb = sum(v for k, v in rows.items() if k.startswith("kb_"))
     return {"tickets": n, "table": table, "indexes": indexes, "fts": fts, "sketch": sketch,
             "kb": kb, "file": os.path.getsize(db)}, numbers, cats
-
-
-def timed(srv, path, token):
-    t0 = time.perf_counter()
-    r = srv.request("GET", path, token=token)
-    dt = (time.perf_counter() - t0) * 1000
-    if r.status != 200:
-        raise SystemExit("GET %s answered %s: %r" % (path, r.status, r))
-    return dt, r.body
 
 
 def run(srv, numbers, cats, n, rng):
@@ -184,18 +163,6 @@ def report(args, built, sz, out, hits):
     return "\n".join(lines)
 
 
-def write_section(path, text):
-    start, end = "<!-- search-bench:start -->", "<!-- search-bench:end -->"
-    old = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
-    block = start + "\n" + text.rstrip() + "\n" + end
-    if start in old and end in old:
-        new = old[:old.index(start)] + block + old[old.index(end) + len(end):]
-    else:
-        new = old.rstrip() + "\n\n" + block + "\n"
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(new)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.environ.get("REXIAN_BIN", os.path.join(REPO, "rexian")))
@@ -240,3 +207,7 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+def write_section(path, text):
+    benchlib.write_section(path, text, 'search-bench')

@@ -37,24 +37,12 @@ sys.path.insert(0, os.path.join(REPO, "tests", "api"))
 
 import harness  # noqa: E402
 
+sys.path.insert(0, HERE)
+import benchlib  # noqa: E402
+from benchlib import build, pct, timed  # noqa: E402
+
 PASSWORD = "demo-12345"
 TARGET_HOT_DAY_MS = 200.0
-
-
-def pct(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(p / 100.0 * (len(xs) - 1))))]
-
-
-def build(bin_, db, tickets):
-    os.makedirs(os.path.dirname(db), exist_ok=True)
-    for ext in ("", "-wal", "-shm"):
-        if os.path.exists(db + ext):
-            os.remove(db + ext)
-    t0 = time.monotonic()
-    subprocess.run([bin_, "demo-bulk", "--db", db, "--tickets", str(tickets)], check=True,
-                   stdout=subprocess.DEVNULL)
-    return time.monotonic() - t0
 
 
 def data_days(db):
@@ -69,15 +57,6 @@ def data_days(db):
         con.close()
     last = datetime.date(last // 10000, last // 100 % 100, last % 100)
     return n, last, rows, words
-
-
-def timed(srv, path, token):
-    t0 = time.perf_counter()
-    r = srv.request("GET", path, token=token)
-    dt = (time.perf_counter() - t0) * 1000
-    if r.status != 200:
-        raise SystemExit("GET %s answered %s: %r" % (path, r.status, r))
-    return dt, r.body
 
 
 def run(srv, last, n, rng):
@@ -154,18 +133,6 @@ def report(a, built, recount, counts, out, items):
     return "\n".join(lines)
 
 
-def write_section(path, text):
-    start, end = "<!-- stats-bench:start -->", "<!-- stats-bench:end -->"
-    old = open(path, encoding="utf-8").read()
-    block = start + "\n" + text.rstrip() + "\n" + end
-    if start in old and end in old:
-        new = old[:old.index(start)] + block + old[old.index(end) + len(end):]
-    else:
-        new = old.rstrip() + "\n\n## Operations statistics (issue 7)\n\n" + block + "\n"
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(new)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.environ.get("REXIAN_BIN", os.path.join(REPO, "rexian")))
@@ -211,3 +178,7 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+def write_section(path, text):
+    benchlib.write_section(path, text, 'stats-bench')

@@ -185,6 +185,18 @@ static json_t *jout_line(const struct assess_line *l)
 
 /* ---- handlers ---- */
 
+/* ?kind= (optional): an assessed unit kind, the center excluded; -1 when absent. */
+static int parse_kind(struct request *r, int *kind)
+{
+    const char *k = request_query(r, "kind");
+    if (k && ((*kind = unit_kind_parse(k)) < 0 || *kind == UK_CENTER)) {
+        reply_error(r, 400, "invalid_argument",
+                    "kind must be one of bureau, district, street, enterprise", "kind");
+        return -1;
+    }
+    return 0;
+}
+
 void h_assess_list(struct request *r)
 {
     static const char *const keys[] = {"month", "quarter", "from", "to", "kind", "children", NULL};
@@ -193,12 +205,8 @@ void h_assess_list(struct request *r)
     int kind = -1;
     if (qin_only(r, keys) || parse_period(r, &from, &to) || parse_children(r, &children))
         return;
-    const char *k = request_query(r, "kind");
-    if (k && ((kind = unit_kind_parse(k)) < 0 || kind == UK_CENTER)) {
-        reply_error(r, 400, "invalid_argument",
-                    "kind must be one of bureau, district, street, enterprise", "kind");
+    if (parse_kind(r, &kind))
         return;
-    }
     struct actor a;
     api_actor(r, &a);
     struct assess_report rep;
@@ -439,12 +447,8 @@ void h_assess_export(struct request *r)
     int kind = -1;
     if (qin_only(r, keys) || parse_period(r, &from, &to) || parse_children(r, &children))
         return;
-    const char *k = request_query(r, "kind");
-    if (k && ((kind = unit_kind_parse(k)) < 0 || kind == UK_CENTER)) {
-        reply_error(r, 400, "invalid_argument",
-                    "kind must be one of bureau, district, street, enterprise", "kind");
+    if (parse_kind(r, &kind))
         return;
-    }
     const char *fs = request_query(r, "format");
     int fmt = table_format_parse(fs ? fs : "csv");
     if (fmt < 0) {
