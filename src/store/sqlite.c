@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,12 +25,12 @@ struct store {
     struct store_conn *conns;
     /* Group commit. Every write transaction of the process runs on one
        writer connection, as a savepoint inside a batch transaction that
-       several requests share; the batch commits when no other writer is
-       queued (or it is BATCH_MAX long), and the syncer thread makes it
-       durable with one fdatasync of the log. Batches are numbered 1, 2, ...;
+       several requests share; the syncer thread commits the batch once its
+       previous sync is done (earlier at BATCH_MAX requests, or when a writer
+       reads on its own connection: ensure_visible) and makes it durable
+       with one fdatasync of the log. Batches are numbered 1, 2, ...;
        a request's ticket is its batch's number. */
     struct store_conn *writer;  /* opened on first write; guarded by write_lock */
-    atomic_int write_queue;     /* threads waiting for write_lock */
     uint64_t batch;             /* the open batch, 0 if none (write_lock) */
     uint64_t batch_seq;         /* the last batch's number (write_lock) */
     int batch_len;              /* requests released into it (write_lock) */
@@ -107,7 +106,6 @@ int sq_rc(struct store_conn *c, int rc, const char *what)
 static void release_hold(struct store_conn *c);
 static void ensure_visible(struct store_conn *c);
 static int on_busy(void *arg, int n);
-static void lock_writes(struct store *s);
 static void end_batch(struct store *s, struct store_conn *w);
 
 void sq_touch(struct store_conn *c)
@@ -356,7 +354,7 @@ static void *syncer_main(void *arg)
         if (s->batch_waiting) {
             s->batch_waiting = false;
             pthread_mutex_unlock(&s->sync_lock);
-            lock_writes(s);
+            pthread_mutex_lock(&s->write_lock);
             end_batch(s, s->writer);
             pthread_mutex_unlock(&s->write_lock);
             pthread_mutex_lock(&s->sync_lock);
@@ -689,7 +687,7 @@ int store_set_bulk(struct store_conn *c, bool on)
 {
     /* Bulk loads write through the writer connection like everything else. */
     struct store *s = c->store;
-    lock_writes(s);
+    pthread_mutex_lock(&s->write_lock);
     int rc = STORE_OK;
     s->bulk = on;
     if (s->writer) {
@@ -733,13 +731,6 @@ static void swap_db(struct store_conn *a, struct store_conn *b)
     KEEP(visible);
     KEEP(skip_own);
 #undef KEEP
-}
-
-static void lock_writes(struct store *s)
-{
-    atomic_fetch_add(&s->write_queue, 1);
-    pthread_mutex_lock(&s->write_lock);
-    atomic_fetch_sub(&s->write_queue, 1);
 }
 
 /* Ends the open batch on `w`, the handle holding the writer's database
@@ -796,7 +787,7 @@ static void ensure_visible(struct store_conn *c)
     bool done = s->finished >= c->ticket;
     pthread_mutex_unlock(&s->sync_lock);
     if (!done) {
-        lock_writes(s);
+        pthread_mutex_lock(&s->write_lock);
         if (s->batch && s->batch <= c->ticket)
             end_batch(s, s->writer);
         pthread_mutex_unlock(&s->write_lock);
@@ -826,7 +817,7 @@ static int on_busy(void *arg, int n)
     struct store_conn *c = arg;
     struct store *s = c->store;
     if (!c->busy_hold && !c->writing && c->depth == 0) {
-        lock_writes(s);
+        pthread_mutex_lock(&s->write_lock);
         if (s->writer)
             end_batch(s, s->writer);
         c->busy_hold = true;
@@ -884,7 +875,7 @@ int store_begin(struct store_conn *c, bool write)
         return rc;
     }
     struct store *s = c->store;
-    lock_writes(s);
+    pthread_mutex_lock(&s->write_lock);
     if (!s->writer && open_writer(s) != STORE_OK) {
         pthread_mutex_unlock(&s->write_lock);
         return STORE_ERROR;

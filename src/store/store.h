@@ -87,9 +87,9 @@ int store_ping(struct store_conn *c);
 
 /*
  * Group commit (SQLite). Every write transaction of the process is a
- * savepoint inside a batch transaction on one writer connection; the batch
- * commits when no other writer is queued for it, and one fdatasync of the
- * log, on a thread of the store's, makes it durable. By default
+ * savepoint inside a batch transaction on one writer connection; a thread
+ * of the store's commits the batch as soon as its previous sync is done and
+ * makes it durable with one fdatasync of the log. By default
  * store_commit returns once its writes are durable. A server thread instead
  * calls store_defer_durable(c, true), runs its request, then asks
  * store_take_pending(c): non-zero is a ticket for the request's writes, and

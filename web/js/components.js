@@ -7,6 +7,13 @@ import { fmtTime, timeLeft, runningDue, toLocalInput, fromLocalInput, learnOffse
 import { linkClick } from './router.js';
 import { onLive } from './live.js';
 
+/** Apache ECharts, loaded once on first use (pages without charts never fetch it). */
+let echartsP = null;
+export function loadEcharts() {
+  if (!echartsP) echartsP = import('../vendor/echarts.esm.min.js');
+  return echartsP;
+}
+
 let uid = 0;
 export const useId = (prefix = 'f') => useMemo(() => `${prefix}-${++uid}`, []);
 

@@ -11,17 +11,11 @@ import { get, qs } from '../api.js';
 import { t, getLang } from '../i18n.js';
 import { toServerTime, serverToday } from '../format.js';
 import { onLive } from '../live.js';
-import { ErrorBox } from '../components.js';
+import { ErrorBox, loadEcharts } from '../components.js';
 
 const LIVE_DEBOUNCE_MS = 2000;
 const LIVE_MIN_MS = 10000;
 const LIVE_TYPES = new Set(['create', 'dispatch', 'answer', 'sla_overdue']);
-
-let echartsP = null;
-function loadEcharts() {
-  if (!echartsP) echartsP = import('../../vendor/echarts.esm.min.js');
-  return echartsP;
-}
 
 function days(from, n) {
   const out = [];

@@ -10,7 +10,7 @@ import { html, useState, useEffect, useRef } from '../lib.js';
 import { get, qs } from '../api.js';
 import { t, tl, addStrings, getLang } from '../i18n.js';
 import { serverToday } from '../format.js';
-import { ErrorBox } from '../components.js';
+import { ErrorBox, loadEcharts } from '../components.js';
 
 addStrings({
   'zh-CN': {
@@ -103,12 +103,6 @@ const RATE_COLS = [
   ['resolution', 'col_resolution'], ['satisfaction', 'col_satisfaction'], ['return', 'col_return'],
   ['redo', 'col_redo'],
 ];
-
-let echartsP = null;
-function loadEcharts() {
-  if (!echartsP) echartsP = import('../../vendor/echarts.esm.min.js');
-  return echartsP;
-}
 
 /** The month before the server's current one, as YYYY-MM (a report covers a closed month). */
 export function lastMonth(today = serverToday()) {
