@@ -448,10 +448,10 @@ int store_when_durable(struct store *s, uint64_t ticket, void (*fn)(void *arg, b
     if (!ticket)
         return 1;
     struct durable_waiter *w = malloc(sizeof *w);
+    if (!w) /* no memory to wait in the background: wait here */
+        return wait_durable(s, ticket) ? 1 : -1;
     pthread_mutex_lock(&s->sync_lock);
-    if (s->synced >= ticket || !w) {
-        while (s->synced < ticket) /* no memory to wait in the background: wait here */
-            pthread_cond_wait(&s->sync_done, &s->sync_lock);
+    if (s->synced >= ticket) {
         bool ok = !batch_lost(s, ticket);
         pthread_mutex_unlock(&s->sync_lock);
         free(w);
