@@ -57,17 +57,21 @@ static int add_agent(struct store_conn *c, int64_t user, int64_t at, int64_t cre
     return store_stats_add(c, STATS_AGENT, &r);
 }
 
-static int add_words(struct store_conn *c, const struct ticket *t)
+int app_stats_words(const struct ticket *t, struct stats_words *out)
 {
+    out->n = 0;
     struct text_seg *seg = text_seg_thread();
     if (!seg)
         return STORE_NOMEM;
-    char words[HOT_WORDS][HOT_WORD_MAX];
-    size_t n = 0;
-    if (hot_words(seg, t->title, t->content, words, &n) != TEXT_OK)
-        return STORE_ERROR;
-    for (size_t i = 0; i < n; i++) {
-        struct stat_row r = {.day = time_day_key(t->created_at), .text = words[i], .v = {1}};
+    return hot_words(seg, t->title, t->content, out->w, &out->n) == TEXT_OK ? STORE_OK
+                                                                           : STORE_ERROR;
+}
+
+static int add_words(struct store_conn *c, const struct ticket *t, const struct stats_words *w)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        /* borrowed: store_stats_add only reads it */
+        struct stat_row r = {.day = time_day_key(t->created_at), .text = (char *)w->w[i], .v = {1}};
         int rc = store_stats_add(c, STATS_WORD, &r);
         if (rc != STORE_OK)
             return rc;
@@ -75,19 +79,27 @@ static int add_words(struct store_conn *c, const struct ticket *t)
     return STORE_OK;
 }
 
+int app_stats_record_create(struct store_conn *c, const struct ticket *t, int64_t at,
+                            int64_t actor_id, const struct stats_words *words)
+{
+    int rc = add_day_row(c, t, 1, 0, 0);
+    if (rc == STORE_OK)
+        rc = add_agent(c, actor_id, at, 1, 0, 0);
+    if (rc == STORE_OK)
+        rc = add_unit(c, t, t->unit_id, 1, 0); /* the bulk demo's finished lives */
+    if (rc == STORE_OK)
+        rc = add_words(c, t, words);
+    return rc;
+}
+
 int app_stats_record(struct store_conn *c, const struct ticket *after, int64_t unit_before,
                      enum action act, int64_t at, int64_t actor_id)
 {
     int rc = STORE_OK;
     if (act == ACT_CREATE) {
-        rc = add_day_row(c, after, 1, 0, 0);
-        if (rc == STORE_OK)
-            rc = add_agent(c, actor_id, at, 1, 0, 0);
-        if (rc == STORE_OK)
-            rc = add_unit(c, after, after->unit_id, 1, 0); /* the bulk demo's finished lives */
-        if (rc == STORE_OK)
-            rc = add_words(c, after);
-        return rc;
+        struct stats_words w;
+        rc = app_stats_words(after, &w);
+        return rc == STORE_OK ? app_stats_record_create(c, after, at, actor_id, &w) : rc;
     }
     if (act == ACT_ANSWER) {
         rc = add_day_row(c, after, 0, 1, after->kb_article_id ? 1 : 0);

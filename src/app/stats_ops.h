@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "app/app.h"
+#include "core/hot.h"
 #include "core/stats_ops.h"
 
 /*
@@ -20,6 +21,23 @@
  */
 int app_stats_record(struct store_conn *c, const struct ticket *after, int64_t unit_before,
                      enum action act, int64_t at, int64_t actor_id);
+
+/* The hot-topic words a new ticket is counted under (core/hot.h). */
+struct stats_words {
+    char w[HOT_WORDS][HOT_WORD_MAX];
+    size_t n;
+};
+/*
+ * Cuts them from the ticket's title and content. Dictionary segmentation
+ * is the slowest part of counting a creation and needs no database: the
+ * creation does it before it takes the write lock. STORE_OK, STORE_NOMEM
+ * or STORE_ERROR.
+ */
+int app_stats_words(const struct ticket *t, struct stats_words *out);
+/* The figures of a creation (what app_stats_record does for ACT_CREATE,
+   with the words cut beforehand). */
+int app_stats_record_create(struct store_conn *c, const struct ticket *t, int64_t at,
+                            int64_t actor_id, const struct stats_words *words);
 
 /* The outcome of a recount. */
 struct stats_check {

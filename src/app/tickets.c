@@ -12,6 +12,7 @@
 #include "app/deadlines.h"
 #include "app/scope.h"
 #include "app/stats_ops.h"
+#include "core/dedup.h"
 #include "core/numbers.h"
 #include "core/timeutil.h"
 
@@ -99,7 +100,8 @@ unsigned app_ticket_allowed(struct store *s, const struct actor *a, const struct
 /* ---- create ---- */
 
 static int create_once(struct store_conn *c, const struct actor *a, const struct ticket_input *in,
-                       int64_t at, struct ticket *t, struct app_error *e)
+                       int64_t at, const struct stats_words *words, struct ticket *t,
+                       struct app_error *e)
 {
     int rc = store_begin(c, true);
     if (rc != STORE_OK)
@@ -138,7 +140,7 @@ static int create_once(struct store_conn *c, const struct actor *a, const struct
                               .to_status = ST_REGISTERED};
     rc = store_event_insert(c, &ev);
     if (rc == STORE_OK)
-        rc = app_stats_record(c, t, 0, ACT_CREATE, at, a->user_id);
+        rc = app_stats_record_create(c, t, at, a->user_id, words);
     if (rc != STORE_OK)
         goto fail;
     return store_commit(c);
@@ -180,9 +182,21 @@ int app_ticket_create(struct store *s, const struct actor *a, const struct ticke
         ticket_release(t);
         return app_fail(e, APP_INTERNAL, NULL, "out of memory");
     }
-    int rc = STORE_BUSY;
+    /* What needs no database is done before the write lock: the hot-topic
+       words, and the text sketch, which the insert (and the lookup of
+       similar tickets after it) then finds in the thread's memo (dedup.h). */
+    struct stats_words words;
+    struct dedup_sketch sketch;
+    int rc = app_stats_words(t, &words);
+    if (rc == STORE_OK && dedup_sketch_make(t->title, t->content, t->address, &sketch) != 0)
+        rc = STORE_ERROR;
+    if (rc != STORE_OK) {
+        ticket_release(t);
+        return app_store_fail(e, rc, "ticket");
+    }
+    rc = STORE_BUSY;
     for (int i = 0; i < BUSY_RETRIES && rc == STORE_BUSY; i++)
-        rc = create_once(c, a, in, at, t, e);
+        rc = create_once(c, a, in, at, &words, t, e);
     if (rc == -1) {
         ticket_release(t);
         return e->code;

@@ -54,6 +54,11 @@ struct dedup_sketch {
  * The sketch of a ticket's text (any argument may be NULL). Uses the
  * calling thread's segmenter. Returns 0, or -1 if the text could not be
  * segmented (out of memory, ICU).
+ *
+ * The thread keeps its last sketch: asked again for the same texts, it
+ * answers from it. A new ticket's sketch is asked for three times (before
+ * its transaction, by the insert that stores it, and by the lookup of
+ * similar tickets); only the first, outside the write lock, does the work.
  */
 int dedup_sketch_make(const char *title, const char *content, const char *address,
                       struct dedup_sketch *out);

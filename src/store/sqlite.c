@@ -35,6 +35,8 @@ struct store {
     uint64_t batch_seq;         /* the last batch's number (write_lock) */
     int batch_len;              /* requests released into it (write_lock) */
     bool bulk;                  /* store_set_bulk: no fdatasync (write_lock) */
+    bool fts_queue;             /* the schema queues tickets for the index (009) */
+    _Atomic int wal_frames;     /* frames in the log after the last commit */
     char *wal_path;
     pthread_mutex_t sync_lock;  /* guards what follows */
     pthread_cond_t sync_wake;   /* to the syncer: there is work, or stop */
@@ -49,6 +51,7 @@ struct store {
     void *on_durable_arg;
     bool syncer_running, stopping;
     pthread_t syncer;
+    struct store_conn *checkpointer; /* the syncer's own connection */
 };
 
 struct durable_waiter {
@@ -339,6 +342,48 @@ static bool batch_lost(const struct store *s, uint64_t b)
 }
 
 /*
+ * Checkpoints: copying the log into the database file (and syncing that)
+ * is the syncer's work, after it has answered the waiters, so that no
+ * request's write lock waits for it. The writer's own automatic checkpoint
+ * is off (on_wal); a passive checkpoint here never blocks the writer or a
+ * reader, and copies what no reader still needs. Once the log is all
+ * copied, the writer starts it again from the top.
+ */
+#define CHECKPOINT_FRAMES 1000 /* SQLite's default threshold, in pages */
+
+static void checkpoint(struct store *s)
+{
+    if (!s->checkpointer) {
+        char err[256];
+        if (conn_open(s, &s->checkpointer, err, sizeof err) != STORE_OK) {
+            fprintf(stderr, "{\"level\":\"error\",\"msg\":\"%s\"}\n", err);
+            return; /* the log grows; the next try may do better */
+        }
+    }
+    int log = 0, done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(s->checkpointer->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log,
+                                       &done);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        log_sqlite(s->checkpointer->db, rc, "checkpoint");
+    /* Until the writer's next commit says otherwise, nothing is due. */
+    s->wal_frames = 0;
+}
+
+/*
+ * After each commit on the writer (write_lock held): `frames` is the size
+ * of the log. The syncer checkpoints when it has grown; a bulk load, which
+ * nobody waits on, checkpoints here as SQLite itself would.
+ */
+static int on_wal(void *arg, sqlite3 *db, const char *name, int frames)
+{
+    struct store *s = arg;
+    s->wal_frames = frames;
+    if (s->bulk && frames >= CHECKPOINT_FRAMES)
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return SQLITE_OK;
+}
+
+/*
  * The syncer: commits the open batch when asked (a request released its
  * savepoint into it), then syncs the log for every batch committed so far.
  * While it syncs, requests go on filling the next batch: the slower the
@@ -392,8 +437,17 @@ static void *syncer_main(void *arg)
             free(w);
             pthread_mutex_lock(&s->sync_lock);
         }
+        if (s->wal_frames >= CHECKPOINT_FRAMES) {
+            pthread_mutex_unlock(&s->sync_lock);
+            checkpoint(s);
+            pthread_mutex_lock(&s->sync_lock);
+        }
     }
     pthread_mutex_unlock(&s->sync_lock);
+    if (s->checkpointer) {
+        conn_free(s->checkpointer);
+        s->checkpointer = NULL;
+    }
     return NULL;
 }
 
@@ -542,6 +596,11 @@ void store_close(struct store *s)
 {
     if (!s)
         return;
+    /* A write lock this thread's last single statement still holds
+       (on_busy) is let go first. */
+    struct store_conn *own = pthread_getspecific(s->key);
+    if (own)
+        release_hold(own);
     /* Writes nobody waited for (single statements of a command) are made
        durable before the connections close. */
     if (s->writer) {
@@ -594,6 +653,18 @@ int store_schema_version(struct store *s, int *version)
  * transaction, so a failed one leaves the schema at the one before it and a
  * concurrent migrate waits instead of applying it twice.
  */
+/* What the writer needs to know of the schema (after open and migrations). */
+static void note_schema(struct store *s, sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    s->fts_queue = sqlite3_prepare_v2(db,
+                                      "SELECT 1 FROM sqlite_schema WHERE type = 'table' "
+                                      "AND name = 'tickets_fts_queue'",
+                                      -1, &st, NULL) == SQLITE_OK &&
+                   sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+}
+
 int store_migrate(struct store *s, int *applied)
 {
     struct store_conn *c = store_conn_get(s);
@@ -640,6 +711,11 @@ int store_migrate(struct store *s, int *applied)
             break;
         }
         done++;
+    }
+    if (done) {
+        pthread_mutex_lock(&s->write_lock);
+        note_schema(s, c->db);
+        pthread_mutex_unlock(&s->write_lock);
     }
     if (applied)
         *applied = done;
@@ -733,6 +809,24 @@ static void swap_db(struct store_conn *a, struct store_conn *b)
 #undef KEEP
 }
 
+/*
+ * The tickets the batch inserted enter the search index now, in one
+ * statement and in the batch's transaction (migration 009 says why). A
+ * database not yet at 009 has no queue: nothing to do.
+ */
+static bool index_queued(struct store_conn *w)
+{
+    if (!w->store->fts_queue)
+        return true;
+    sqlite3_stmt *ins = sq_stmt(w, Q_FTS_QUEUE_INDEX,
+                                "INSERT INTO tickets_fts(rowid, title, content, address, reply) "
+                                "SELECT t.id, t.title, t.content, t.address, t.reply "
+                                "FROM tickets_fts_queue q JOIN tickets t ON t.id = q.ticket_id");
+    sqlite3_stmt *del = sq_stmt(w, Q_FTS_QUEUE_CLEAR, "DELETE FROM tickets_fts_queue");
+    return ins && del && sq_exec(w, ins, "search index") == STORE_OK &&
+           sq_exec(w, del, "search queue") == STORE_OK;
+}
+
 /* Ends the open batch on `w`, the handle holding the writer's database
    (write_lock held): commit, or count it lost if SQLite already rolled it
    back (a full disk, an I/O error) or the commit fails. */
@@ -742,7 +836,8 @@ static void end_batch(struct store *s, struct store_conn *w)
         return;
     bool ok = false;
     if (!sqlite3_get_autocommit(w->db)) {
-        ok = sq_exec(w, sq_stmt(w, Q_COMMIT, "COMMIT"), "commit") == STORE_OK;
+        ok = index_queued(w) &&
+             sq_exec(w, sq_stmt(w, Q_COMMIT, "COMMIT"), "commit") == STORE_OK;
         if (!ok && !sqlite3_get_autocommit(w->db))
             sq_exec(w, sq_stmt(w, Q_ROLLBACK, "ROLLBACK"), "rollback");
     }
@@ -848,7 +943,9 @@ static int open_writer(struct store *s)
         conn_free(w);
         return STORE_ERROR;
     }
+    sqlite3_wal_hook(w->db, on_wal, s); /* replaces SQLite's automatic checkpoint */
     s->writer = w;
+    note_schema(s, w->db);
     return STORE_OK;
 }
 

@@ -249,6 +249,13 @@ int store_ticket_search(struct store_conn *c, const struct ticket_filter *f, str
                         int64_t **keys, char ***snippets, size_t *n, bool *more,
                         int64_t *resume);
 void store_free_snippets(char **a, size_t n);
+/*
+ * Checks that the search index holds exactly the tickets' and articles'
+ * text (SQLite: FTS5's integrity check against the content tables;
+ * PostgreSQL keeps each document in its row, so there is nothing apart to
+ * check). STORE_OK, or STORE_ERROR with the finding logged.
+ */
+int store_search_check(struct store_conn *c);
 /* Ticket counts by state; counts has ST__COUNT slots. */
 int store_ticket_count_by_status(struct store_conn *c, int64_t counts[ST__COUNT]);
 

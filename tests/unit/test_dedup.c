@@ -62,6 +62,28 @@ static void test_sketch_basics(void **state)
  * the same place: above the threshold, while unrelated matters stay below
  * it and another matter of the same kind (stuck, not stopped) lies between.
  */
+/* The thread's last sketch is reused only for the very same texts: moving
+   a text to another argument, or NULL against "", is another sketch. */
+static void test_sketch_memo(void **state)
+{
+    (void)state;
+    struct dedup_sketch a, b, again;
+    assert_int_equal(dedup_sketch_make("路灯坏了", NULL, "牡丹区中华路", &a), 0);
+    assert_int_equal(dedup_sketch_make("路灯坏了", "牡丹区中华路", NULL, &b), 0);
+    assert_true(a.n_place > 0);
+    assert_int_equal(b.n_place, 0);
+    assert_int_equal(dedup_sketch_make("路灯坏了", NULL, "牡丹区中华路", &again), 0);
+    assert_memory_equal(&a, &again, sizeof a);
+    assert_int_equal(dedup_sketch_make("路灯坏了", "", "牡丹区中华路", &again), 0);
+    assert_memory_equal(&a, &again, sizeof a); /* same features, made afresh */
+    assert_int_equal(dedup_sketch_make("", "", "", &again), 0);
+    assert_int_equal(again.n_text + again.n_place, 0);
+    assert_int_equal(dedup_sketch_make(NULL, NULL, NULL, &again), 0);
+    assert_int_equal(again.n_text + again.n_place, 0);
+    assert_int_equal(dedup_sketch_make("路灯坏了", "牡丹区中华路", NULL, &again), 0);
+    assert_memory_equal(&b, &again, sizeof b);
+}
+
 static void test_repeats_closer(void **state)
 {
     (void)state;
@@ -214,7 +236,8 @@ static void test_nearby_and_scores(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sketch_basics),     cmocka_unit_test(test_repeats_closer),
+        cmocka_unit_test(test_sketch_basics),     cmocka_unit_test(test_sketch_memo),
+        cmocka_unit_test(test_repeats_closer),
         cmocka_unit_test(test_distance),          cmocka_unit_test(test_rules),
         cmocka_unit_test(test_nearby_and_scores),
     };
