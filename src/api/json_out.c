@@ -65,42 +65,44 @@ static const char *sla_of(const struct ticket *t, int64_t now)
     return sla_level_name(api_ticket_sla(t, now, NULL));
 }
 
+/* The members of a ticket; keys come as JSONW_KEY("name"). */
+
 /* A time as RFC 3339, or null for 0 (not set). */
-static void w_time(struct jsonw *w, const char *key, int64_t ms)
+static void w_time(struct jsonw *w, const char *key, size_t klen, int64_t ms)
 {
     char buf[40];
-    jsonw_key(w, key);
+    jsonw_key_quoted(w, key, klen);
     if (!ms || time_format_rfc3339(ms, buf, sizeof buf) != 0)
         jsonw_null(w);
     else
         jsonw_string(w, buf);
 }
 
-static void w_id(struct jsonw *w, const char *key, int64_t id)
+static void w_id(struct jsonw *w, const char *key, size_t klen, int64_t id)
 {
-    jsonw_key(w, key);
+    jsonw_key_quoted(w, key, klen);
     if (id)
         jsonw_int(w, id);
     else
         jsonw_null(w);
 }
 
-static void w_str(struct jsonw *w, const char *key, const char *s)
+static void w_str(struct jsonw *w, const char *key, size_t klen, const char *s)
 {
-    jsonw_key(w, key);
+    jsonw_key_quoted(w, key, klen);
     jsonw_string(w, s); /* NULL is null */
 }
 
-static void w_bool(struct jsonw *w, const char *key, bool v)
+static void w_bool(struct jsonw *w, const char *key, size_t klen, bool v)
 {
-    jsonw_key(w, key);
+    jsonw_key_quoted(w, key, klen);
     jsonw_bool(w, v);
 }
 
 /* -1 unknown (null), else a boolean. */
-static void w_tri(struct jsonw *w, const char *key, int v)
+static void w_tri(struct jsonw *w, const char *key, size_t klen, int v)
 {
-    jsonw_key(w, key);
+    jsonw_key_quoted(w, key, klen);
     if (v < 0)
         jsonw_null(w);
     else
@@ -111,11 +113,11 @@ void jout_ticket_members(struct jsonw *w, const struct ticket *t, unsigned role,
                          unsigned allowed)
 {
     enum citizen_view cv = privacy_citizen_view(role, t->type, t->confidential, t->anonymous);
-    w_str(w, "number", t->number);
-    w_str(w, "channel", channel_name(t->channel));
-    w_str(w, "type", ticket_type_name(t->type));
-    w_str(w, "urgency", urgency_name(t->urgency));
-    jsonw_key(w, "citizen");
+    w_str(w, JSONW_KEY("number"), t->number);
+    w_str(w, JSONW_KEY("channel"), channel_name(t->channel));
+    w_str(w, JSONW_KEY("type"), ticket_type_name(t->type));
+    w_str(w, JSONW_KEY("urgency"), urgency_name(t->urgency));
+    jsonw_key_quoted(w, JSONW_KEY("citizen"));
     jsonw_object_begin(w);
     const char *name = NULL, *phone = NULL;
     char masked[64];
@@ -127,65 +129,65 @@ void jout_ticket_members(struct jsonw *w, const struct ticket *t, unsigned role,
         else
             phone = t->citizen_phone;
     }
-    w_str(w, "name", name);
-    w_str(w, "phone", phone);
-    w_bool(w, "anonymous", t->anonymous);
-    w_bool(w, "confidential", t->confidential);
+    w_str(w, JSONW_KEY("name"), name);
+    w_str(w, JSONW_KEY("phone"), phone);
+    w_bool(w, JSONW_KEY("anonymous"), t->anonymous);
+    w_bool(w, JSONW_KEY("confidential"), t->confidential);
     jsonw_object_end(w);
-    w_str(w, "title", t->title ? t->title : "");
-    w_str(w, "content", t->content ? t->content : "");
-    w_str(w, "address", t->address);
-    w_str(w, "area", t->area);
-    jsonw_key(w, "lat");
+    w_str(w, JSONW_KEY("title"), t->title ? t->title : "");
+    w_str(w, JSONW_KEY("content"), t->content ? t->content : "");
+    w_str(w, JSONW_KEY("address"), t->address);
+    w_str(w, JSONW_KEY("area"), t->area);
+    jsonw_key_quoted(w, JSONW_KEY("lat"));
     if (t->has_location)
         jsonw_real(w, t->lat);
     else
         jsonw_null(w);
-    jsonw_key(w, "lng");
+    jsonw_key_quoted(w, JSONW_KEY("lng"));
     if (t->has_location)
         jsonw_real(w, t->lng);
     else
         jsonw_null(w);
-    w_id(w, "category_id", t->category_id);
-    w_id(w, "unit_id", t->unit_id);
-    jsonw_key(w, "co_unit_ids");
+    w_id(w, JSONW_KEY("category_id"), t->category_id);
+    w_id(w, JSONW_KEY("unit_id"), t->unit_id);
+    jsonw_key_quoted(w, JSONW_KEY("co_unit_ids"));
     jsonw_array_begin(w);
     for (size_t i = 0; i < t->n_co_unit_ids; i++)
         jsonw_int(w, t->co_unit_ids[i]);
     jsonw_array_end(w);
-    w_str(w, "status", status_name(t->status));
-    w_str(w, "status_label", status_label_zh(t->status));
-    w_time(w, "sign_due", t->sign_due);
-    w_time(w, "reply_due", t->reply_due);
-    w_time(w, "callback_due", t->callback_due);
+    w_str(w, JSONW_KEY("status"), status_name(t->status));
+    w_str(w, JSONW_KEY("status_label"), status_label_zh(t->status));
+    w_time(w, JSONW_KEY("sign_due"), t->sign_due);
+    w_time(w, JSONW_KEY("reply_due"), t->reply_due);
+    w_time(w, JSONW_KEY("callback_due"), t->callback_due);
     /* True while a deadline shown was counted on weekdays alone (no calendar for its year). */
-    w_bool(w, "deadline_provisional", t->deadline_provisional != 0);
-    w_str(w, "sla", sla_of(t, now));
-    w_time(w, "dispatched_at", t->dispatched_at);
-    w_time(w, "accepted_at", t->accepted_at);
-    w_time(w, "replied_at", t->replied_at);
-    w_time(w, "closed_at", t->closed_at);
-    w_str(w, "answer", t->answer);
-    w_id(w, "kb_article_id", t->kb_article_id);
-    w_str(w, "reply", t->reply);
-    w_tri(w, "contacted", t->contacted);
-    w_time(w, "contacted_at", t->contacted_at);
-    w_str(w, "satisfaction", t->satisfaction >= 0 ? satisfaction_name(t->satisfaction) : NULL);
-    w_tri(w, "resolved", t->resolved);
-    w_bool(w, "extension_pending", t->extension_pending);
-    w_time(w, "extension_until", t->extension_until);
-    w_str(w, "extension_reason", t->extension_reason);
-    jsonw_key(w, "urge_count");
+    w_bool(w, JSONW_KEY("deadline_provisional"), t->deadline_provisional != 0);
+    w_str(w, JSONW_KEY("sla"), sla_of(t, now));
+    w_time(w, JSONW_KEY("dispatched_at"), t->dispatched_at);
+    w_time(w, JSONW_KEY("accepted_at"), t->accepted_at);
+    w_time(w, JSONW_KEY("replied_at"), t->replied_at);
+    w_time(w, JSONW_KEY("closed_at"), t->closed_at);
+    w_str(w, JSONW_KEY("answer"), t->answer);
+    w_id(w, JSONW_KEY("kb_article_id"), t->kb_article_id);
+    w_str(w, JSONW_KEY("reply"), t->reply);
+    w_tri(w, JSONW_KEY("contacted"), t->contacted);
+    w_time(w, JSONW_KEY("contacted_at"), t->contacted_at);
+    w_str(w, JSONW_KEY("satisfaction"), t->satisfaction >= 0 ? satisfaction_name(t->satisfaction) : NULL);
+    w_tri(w, JSONW_KEY("resolved"), t->resolved);
+    w_bool(w, JSONW_KEY("extension_pending"), t->extension_pending);
+    w_time(w, JSONW_KEY("extension_until"), t->extension_until);
+    w_str(w, JSONW_KEY("extension_reason"), t->extension_reason);
+    jsonw_key_quoted(w, JSONW_KEY("urge_count"));
     jsonw_int(w, t->urge_count);
-    jsonw_key(w, "reopen_count");
+    jsonw_key_quoted(w, JSONW_KEY("reopen_count"));
     jsonw_int(w, t->reopen_count);
-    w_str(w, "master", t->master[0] ? t->master : NULL);
-    w_time(w, "created_at", t->created_at);
-    w_time(w, "updated_at", t->updated_at);
-    jsonw_key(w, "version");
+    w_str(w, JSONW_KEY("master"), t->master[0] ? t->master : NULL);
+    w_time(w, JSONW_KEY("created_at"), t->created_at);
+    w_time(w, JSONW_KEY("updated_at"), t->updated_at);
+    jsonw_key_quoted(w, JSONW_KEY("version"));
     jsonw_int(w, t->version);
     if (allowed != UINT32_MAX) {
-        jsonw_key(w, "allowed_actions");
+        jsonw_key_quoted(w, JSONW_KEY("allowed_actions"));
         jsonw_array_begin(w);
         for (int i = 0; i < ACT__COUNT; i++)
             if (allowed & (1u << i))

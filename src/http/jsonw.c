@@ -167,10 +167,17 @@ size_t jsonw_escape(const char *s, size_t n, char *out)
     char *o = out;
     *o++ = '"';
     while (p < end) {
-        /* The common run: printable ASCII that needs nothing. */
+        /* The common run, copied at once: printable ASCII that needs nothing
+           and well-formed multi-byte characters (most of a Chinese text). */
         const unsigned char *q = p;
-        while (q < end && *q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\')
-            q++;
+        for (;;) {
+            while (q < end && *q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\')
+                q++;
+            size_t k = q < end && *q >= 0x80 ? utf8_seq(q, (size_t)(end - q)) : 0;
+            if (!k)
+                break;
+            q += k;
+        }
         if (q > p) {
             memcpy(o, p, (size_t)(q - p));
             o += q - p;
@@ -178,17 +185,10 @@ size_t jsonw_escape(const char *s, size_t n, char *out)
             continue;
         }
         unsigned c = *p;
-        if (c >= 0x80) {
-            size_t k = utf8_seq(p, (size_t)(end - p));
-            if (k) {
-                memcpy(o, p, k);
-                o += k;
-                p += k;
-            } else { /* defensive: inputs are validated; U+FFFD for the bad byte */
-                memcpy(o, "\xEF\xBF\xBD", 3);
-                o += 3;
-                p++;
-            }
+        if (c >= 0x80) { /* defensive: inputs are validated; U+FFFD for the bad byte */
+            memcpy(o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            p++;
             continue;
         }
         *o++ = '\\';
@@ -245,8 +245,30 @@ static void put_string(struct jsonw *w, const char *s, size_t n)
 void jsonw_key(struct jsonw *w, const char *key)
 {
     before_value(w);
-    put_string(w, key, strlen(key));
-    put(w, ":", 1);
+    /* Keys are nearly always plain ASCII names: quoted and copied at once. */
+    size_t n = 0;
+    while (key[n] >= 0x20 && (unsigned char)key[n] < 0x80 && key[n] != '"' && key[n] != '\\')
+        n++;
+    if (key[n] == '\0') {
+        if (reserve(w, n + 3)) {
+            char *o = w->buf + w->len;
+            o[0] = '"';
+            memcpy(o + 1, key, n);
+            o[n + 1] = '"';
+            o[n + 2] = ':';
+            w->len += n + 3;
+        }
+    } else {
+        put_string(w, key, n + strlen(key + n));
+        put(w, ":", 1);
+    }
+    w->after_key = true;
+}
+
+void jsonw_key_quoted(struct jsonw *w, const char *quoted, size_t n)
+{
+    before_value(w);
+    put(w, quoted, n);
     w->after_key = true;
 }
 

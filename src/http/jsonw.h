@@ -52,6 +52,13 @@ void jsonw_array_begin(struct jsonw *w);
 void jsonw_array_end(struct jsonw *w);
 /* The key of the next member (escaped like any string). */
 void jsonw_key(struct jsonw *w, const char *key);
+/*
+ * A key written by the code, already quoted with its colon: JSONW_KEY("id")
+ * gives the two arguments ("\"id\":" and its length) for a string literal
+ * that needs no escaping. What a serializer of many rows uses for its keys.
+ */
+#define JSONW_KEY(k) "\"" k "\":", (sizeof("\"" k "\":") - 1)
+void jsonw_key_quoted(struct jsonw *w, const char *quoted, size_t n);
 
 /* A string value; NULL writes null. */
 void jsonw_string(struct jsonw *w, const char *s);

@@ -549,8 +549,24 @@ static void syncer_stop(struct store *s)
     s->syncer_running = false;
 }
 
+/*
+ * Process-wide SQLite settings, before its first use. Every connection is
+ * used by one thread at a time (a thread's own; the writer and the
+ * checkpointer only under write_lock or by the syncer), so SQLite's
+ * per-connection mutexes, which every sqlite3_column_* call takes, are not
+ * needed; nor are its memory statistics, whose one global mutex every
+ * allocation of every thread takes.
+ */
+static void sqlite_once(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int store_open(const char *url, bool migrate, struct store **out, char *err, size_t errlen)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sqlite_once);
     if (!url || !*url) {
         snprintf(err, errlen, "no database given (--db or REXIAN_DB)");
         return STORE_ERROR;

@@ -19,6 +19,7 @@
 enum stmt_id {
     Q_BEGIN_READ, Q_BEGIN_WRITE, Q_COMMIT, Q_ROLLBACK, Q_PING, Q_SAVEPOINT, Q_RELEASE,
     Q_FTS_QUEUE_INDEX, Q_FTS_QUEUE_CLEAR, Q_SEARCH_CHECK_TICKETS, Q_SEARCH_CHECK_KB,
+    Q_TICKET_GET_ID,
     Q_UNIT_INSERT, Q_UNIT_SET_PATH, Q_UNIT_UPDATE, Q_UNIT_GET, Q_UNIT_GET_CODE, Q_UNIT_LIST,
     Q_UNIT_MOVE_SUBTREE, Q_UNIT_CHILDREN,
     Q_CAT_INSERT, Q_CAT_UPDATE, Q_CAT_GET, Q_CAT_LIST, Q_CAT_HEIGHT, Q_CAT_FIX_DEPTHS,
@@ -61,8 +62,8 @@ struct store_conn {
     bool skip_own;        /* store_skip_own_writes */
     /* Ticket list statements, built from fixed fragments, keyed by which
        filters they carry. */
-    sqlite3_stmt *list_stmt[32];
-    unsigned list_key[32];
+    sqlite3_stmt *list_stmt[64];
+    unsigned list_key[64];
     int n_list;
     struct store *store;
     struct store_conn *next; /* the store's list of connections */

@@ -15,6 +15,7 @@
 
 /* read_ticket lives in sqlite_tickets.c; the list reuses the same column set. */
 int sq_read_ticket_row(sqlite3_stmt *st, struct ticket *t);
+int sq_read_ticket_id(struct store_conn *c, int64_t id, struct ticket *t);
 
 enum list_bits {
     LB_STATUS = 1 << 0,
@@ -165,33 +166,61 @@ static int add_ticket_filters(char *sql, size_t len, size_t *p, unsigned key)
     (LB_UNIT | LB_CATEGORY | LB_TYPE | LB_CHANNEL | LB_FROM | LB_TO | LB_PHONE | LB_EXT_YES |    \
      LB_EXT_NO | LB_SLA_OVER | LB_SLA_WARN | LB_SLA_OK)
 
-struct arm_sql {
-    char *sql;
-    size_t len, *pos;
-    unsigned key;
-    int bad;
-    int arms;
+/*
+ * A handler's list (scope set, no search): "lead unit in the subtree, or
+ * co-handled there while open" is a set of arms, each one statement that
+ * walks an index in list order and stops at :limit rows: per state of the
+ * filter, the handler's own unit as lead (tickets_unit_status_due or
+ * _created) and as co-unit (ticket_co_units_due or _created), a deadline
+ * order split into the rows with and without a deadline (NULL sorts last);
+ * the units below the handler's are one sorted arm each way. scoped_page()
+ * merges the arms in C, in one read transaction, and reads only the page's
+ * tickets. (One compound statement did the same, but SQLite sorted every
+ * arm's rows again in a temporary b-tree before merging them: most of the
+ * page's time.)
+ */
+struct arm {
+    bool co;    /* ticket_co_units rather than tickets */
+    int state;  /* one state, or -1: the units below the handler's */
+    bool nulls; /* the part of a deadline order with no deadline */
 };
 
-/*
- * One arm of a handler's list: at most :limit (key, id) rows in list order,
- * read in index order. `co` reads ticket_co_units (joined to the ticket only
- * when a filter needs the ticket's columns); `state` is one state or -1 for
- * the states of `list` (then the arm covers the units below the handler's
- * and sorts them); `nulls` is the part of a deadline order with no deadline.
- */
-static void add_arm(struct arm_sql *a, bool co, int state, const char *list, bool nulls)
+#define ARMS_MAX 32
+
+/* The arms of a shape, in a fixed order (their index is part of the cache key). */
+static int scoped_arms(unsigned key, struct arm *out)
+{
+    unsigned mask = KEY_MASK(key);
+    if (!mask)
+        mask = (1u << ST__COUNT) - 1;
+    unsigned open = mask & ((1u << (ST_REPLIED + 1)) - 1); /* co-units see open tickets */
+    bool due = key & LB_SORT_DUE;
+    int n = 0;
+    for (int co = 0; co < 2; co++) {
+        unsigned m = co ? open : mask;
+        for (int s = 0; s < ST__COUNT; s++) {
+            if (!(m & (1u << s)))
+                continue;
+            if (!due || state_clocked(s))
+                out[n++] = (struct arm){co, s, false};
+            if (due)
+                out[n++] = (struct arm){co, s, true};
+        }
+        if (m)
+            out[n++] = (struct arm){co, -1, false};
+    }
+    return n;
+}
+
+/* One arm's statement: at most :limit (k, id) rows in list order. */
+static int add_arm(char *sql, size_t len, size_t *pos, unsigned key, const struct arm *arm)
 {
     char frag[512];
-    bool due = a->key & LB_SORT_DUE;
-    bool below = state < 0;
+    int bad = 0;
+    bool due = key & LB_SORT_DUE, co = arm->co, below = arm->state < 0, nulls = arm->nulls;
     const char *id = co ? "co.ticket_id" : "t.id";
     const char *dk = co ? "co.due_key" : "t.due_key";
     const char *ca = co ? "co.created_at" : "t.created_at";
-    /* UNION ALL between disjoint lead-unit arms; UNION before each co-unit arm
-       (a ticket may be led from the subtree and co-handled there too). */
-    if (a->arms++)
-        a->bad |= add(a->sql, a->len, a->pos, co ? " UNION " : " UNION ALL ");
     char kexpr[64];
     if (!due)
         snprintf(kexpr, sizeof kexpr, "%s", ca);
@@ -205,23 +234,29 @@ static void add_arm(struct arm_sql *a, bool co, int state, const char *list, boo
     snprintf(from, sizeof from, "%s INDEXED BY %s%s", co ? "ticket_co_units co" : "tickets t",
              co ? (due ? "ticket_co_units_due" : "ticket_co_units_created")
                 : (due ? "tickets_unit_status_due" : "tickets_unit_status_created"),
-             co && (a->key & FILTER_BITS) ? " CROSS JOIN tickets t ON t.id = co.ticket_id" : "");
-    snprintf(frag, sizeof frag, "SELECT k, id FROM (SELECT %s%s AS k, %s AS id FROM %s WHERE %s",
-             co && below ? "DISTINCT " : "", kexpr, id,
-             from, co ? "co.unit_id" : "t.unit_id");
-    a->bad |= add(a->sql, a->len, a->pos, frag);
-    if (below)
-        snprintf(frag, sizeof frag, " IN " BELOW_UNITS "%s%s%s", list ? " AND " : "",
-                 list ? (co ? "co.status IN " : "t.status IN ") : "", list ? list : "");
-    else
+             co && (key & FILTER_BITS) ? " CROSS JOIN tickets t ON t.id = co.ticket_id" : "");
+    snprintf(frag, sizeof frag, "SELECT %s%s AS k, %s AS id FROM %s WHERE %s",
+             co && below ? "DISTINCT " : "", kexpr, id, from, co ? "co.unit_id" : "t.unit_id");
+    bad |= add(sql, len, pos, frag);
+    if (below) {
+        /* Co-units see open tickets only; a lead arm lists the states only
+           when the filter names them. */
+        unsigned mask = KEY_MASK(key) ? KEY_MASK(key) : (1u << ST__COUNT) - 1;
+        bool listed = co || (key & LB_STATUS);
+        char list[160];
+        state_list(co ? mask & ((1u << (ST_REPLIED + 1)) - 1) : mask, list, sizeof list);
+        snprintf(frag, sizeof frag, " IN " BELOW_UNITS "%s%s%s", listed ? " AND " : "",
+                 listed ? (co ? "co.status IN " : "t.status IN ") : "", listed ? list : "");
+    } else {
         snprintf(frag, sizeof frag, " = :su AND %s = '%s'%s", co ? "co.status" : "t.status",
-                 status_name((enum ticket_status)state),
+                 status_name((enum ticket_status)arm->state),
                  !due ? "" : nulls ? (co ? " AND co.due_key IS NULL" : " AND t.due_key IS NULL")
                                    : (co ? " AND co.due_key IS NOT NULL"
                                          : " AND t.due_key IS NOT NULL"));
-    a->bad |= add(a->sql, a->len, a->pos, frag);
-    a->bad |= add_ticket_filters(a->sql, a->len, a->pos, a->key);
-    if (a->key & LB_CURSOR) {
+    }
+    bad |= add(sql, len, pos, frag);
+    bad |= add_ticket_filters(sql, len, pos, key);
+    if (key & LB_CURSOR) {
         if (!due)
             snprintf(frag, sizeof frag, " AND (%s, %s) < (:akey, :aid)", ca, id);
         else if (below || !nulls)
@@ -229,70 +264,24 @@ static void add_arm(struct arm_sql *a, bool co, int state, const char *list, boo
         else /* no deadline: after every deadline, then by id */
             snprintf(frag, sizeof frag,
                      " AND %s > (CASE WHEN :akey = " KEY_MAX " THEN :aid ELSE -1 END)", id);
-        a->bad |= add(a->sql, a->len, a->pos, frag);
+        bad |= add(sql, len, pos, frag);
     }
     if (below)
-        snprintf(frag, sizeof frag, " ORDER BY 1%s, 2%s LIMIT :limit)", due ? "" : " DESC",
+        snprintf(frag, sizeof frag, " ORDER BY 1%s, 2%s LIMIT :limit", due ? "" : " DESC",
                  due ? "" : " DESC");
     else if (!due)
-        snprintf(frag, sizeof frag, " ORDER BY %s DESC, %s DESC LIMIT :limit)", ca, id);
+        snprintf(frag, sizeof frag, " ORDER BY %s DESC, %s DESC LIMIT :limit", ca, id);
     else if (nulls)
-        snprintf(frag, sizeof frag, " ORDER BY %s LIMIT :limit)", id);
+        snprintf(frag, sizeof frag, " ORDER BY %s LIMIT :limit", id);
     else
-        snprintf(frag, sizeof frag, " ORDER BY %s, %s LIMIT :limit)", dk, id);
-    a->bad |= add(a->sql, a->len, a->pos, frag);
+        snprintf(frag, sizeof frag, " ORDER BY %s, %s LIMIT :limit", dk, id);
+    bad |= add(sql, len, pos, frag);
+    return bad;
 }
 
-/*
- * A handler's list (scope set, no search): the scope "lead unit in the
- * subtree, or co-handled there while open" as a union of arms, each walking
- * an index in list order and stopping at :limit rows, merged by SQLite on
- * (key, id); only then are the page's rows read whole (in no particular
- * order: order_page() sorts them in C). Per state of the
- * filter: the handler's own unit as lead (tickets_unit_status_due or
- * _created) and as co-unit (ticket_co_units_due or _created), a deadline
- * order split in rows with and without a deadline (NULL sorts last); the
- * units below the handler's are one sorted arm each way.
- */
-static int add_scoped_list(char *sql, size_t len, size_t *p, unsigned key)
-{
-    unsigned mask = KEY_MASK(key);
-    if (!mask)
-        mask = (1u << ST__COUNT) - 1;
-    unsigned open = mask & ((1u << (ST_REPLIED + 1)) - 1); /* co-units see open tickets */
-    char list[160], olist[160];
-    state_list(mask, list, sizeof list);
-    state_list(open, olist, sizeof olist);
-    bool due = key & LB_SORT_DUE;
-    struct arm_sql a = {sql, len, p, key, 0, 0};
-    a.bad |= add(sql, len, p, "p AS MATERIALIZED (");
-    for (int s = 0; s < ST__COUNT; s++) {
-        if (!(mask & (1u << s)))
-            continue;
-        if (!due || state_clocked(s))
-            add_arm(&a, false, s, NULL, false);
-        if (due)
-            add_arm(&a, false, s, NULL, true);
-    }
-    add_arm(&a, false, -1, (key & LB_STATUS) ? list : NULL, false);
-    for (int s = 0; s < ST__COUNT; s++) {
-        if (!(open & (1u << s)))
-            continue;
-        if (!due || state_clocked(s))
-            add_arm(&a, true, s, NULL, false);
-        if (due)
-            add_arm(&a, true, s, NULL, true);
-    }
-    if (open)
-        add_arm(&a, true, -1, olist, false);
-    /* No ORDER BY on the rows themselves: order_page() sorts the page. */
-    a.bad |= add(sql, len, p,
-                 due ? " ORDER BY 1, 2 LIMIT :limit) SELECT p.k, " TICKET_COLS
-                       " FROM p CROSS JOIN tickets t ON t.id = p.id"
-                     : " ORDER BY 1 DESC, 2 DESC LIMIT :limit) SELECT p.k, " TICKET_COLS
-                       " FROM p CROSS JOIN tickets t ON t.id = p.id");
-    return a.bad;
-}
+/* Cache keys of arm statements: the shape, a flag, and the arm's index. */
+#define LB_ARM (1u << 25)
+#define ARM_SHIFT 26
 
 static sqlite3_stmt *list_stmt(struct store_conn *c, unsigned key)
 {
@@ -306,24 +295,32 @@ static sqlite3_stmt *list_stmt(struct store_conn *c, unsigned key)
     static _Thread_local char sql[32768];
     size_t p = 0;
     int bad = 0;
+    if (key & LB_ARM) { /* one arm of a handler's list (scoped_page) */
+        struct arm arms[ARMS_MAX];
+        unsigned shape = key & (LB_ARM - 1);
+        int i = (int)(key >> ARM_SHIFT);
+        if (i >= scoped_arms(shape, arms))
+            return NULL; /* defensive: the index comes from scoped_arms */
+        if (shape & LB_CATEGORY)
+            bad |= add(sql, sizeof sql, &p,
+                       "WITH RECURSIVE cat_sub(id) AS (SELECT :cat UNION ALL SELECT k.id FROM "
+                       "categories k JOIN cat_sub ON k.parent_id = cat_sub.id) ");
+        bad |= add_arm(sql, sizeof sql, &p, shape, &arms[i]);
+        goto prepare;
+    }
     char list[160];
     state_list(KEY_MASK(key), list, sizeof list);
     /* A search ordered by rank or deadline sorts the newest SEARCH_WINDOW hits
        (sqlite_search.c says why): w, then the page p, then the rows. */
     bool window = (key & LB_FTS) && (key & (LB_SORT_RANK | LB_SORT_DUE));
-    bool scoped = (key & LB_SCOPE) && !(key & LB_FTS);
-    if (window || scoped || (key & LB_CATEGORY))
+    if (window || (key & LB_CATEGORY))
         bad |= add(sql, sizeof sql, &p, (key & LB_CATEGORY) ? "WITH RECURSIVE " : "WITH ");
     if (key & LB_CATEGORY)
         bad |= add(sql, sizeof sql, &p,
                    "cat_sub(id) AS (SELECT :cat UNION ALL SELECT k.id FROM "
                    "categories k JOIN cat_sub ON k.parent_id = cat_sub.id)");
-    if ((key & LB_CATEGORY) && (window || scoped))
+    if ((key & LB_CATEGORY) && window)
         bad |= add(sql, sizeof sql, &p, ", ");
-    if (scoped) {
-        bad |= add_scoped_list(sql, sizeof sql, &p, key);
-        goto prepare;
-    }
     if (key & LB_CATEGORY && !window)
         bad |= add(sql, sizeof sql, &p, " ");
     if (window) {
@@ -426,57 +423,108 @@ static double rank_of_key(int64_t k)
     return d;
 }
 
-struct page_row {
-    int64_t k, id;
-    size_t at;
-};
-
-static int page_row_cmp(const void *pa, const void *pb)
+/* Binds what a list statement's filters name; returns the page size. */
+static int bind_filter(sqlite3_stmt *st, const struct ticket_filter *f)
 {
-    const struct page_row *a = pa, *b = pb;
-    if (a->k != b->k)
-        return a->k < b->k ? -1 : 1;
-    return (a->id > b->id) - (a->id < b->id);
+    bind_name_int(st, ":unit", f->unit_id);
+    bind_name_int(st, ":cat", f->category_id);
+    if (f->type >= 0)
+        bind_name_text(st, ":type", ticket_type_name(f->type));
+    if (f->channel >= 0)
+        bind_name_text(st, ":channel", channel_name(f->channel));
+    bind_name_int(st, ":from", f->from);
+    bind_name_int(st, ":to", f->to);
+    if (f->phone)
+        bind_name_text(st, ":phone", f->phone);
+    if (f->scope_path)
+        bind_name_text(st, ":scope", f->scope_path);
+    bind_name_int(st, ":su", f->scope_unit_id);
+    bind_name_int(st, ":now", f->now);
+    bind_name_int(st, ":warnpct", sla_warning_percent());
+    bind_name_int(st, ":akey", f->after_key);
+    bind_name_int(st, ":aid", f->after_id);
+    int limit = f->limit < 1 ? 1 : f->limit > 200 ? 200 : f->limit;
+    bind_name_int(st, ":limit", limit + 1);
+    return limit;
 }
 
-/*
- * Puts the *len rows of a handler's page (arr, keys) in list order, (key, id)
- * ascending or with `desc` descending, and keeps the first `limit`: a row
- * past them sets *more. Sorting 51 records here is cheaper than SQLite's
- * sorter carrying every column of them.
- */
-static int order_page(struct ticket *arr, int64_t *keys, size_t *len, size_t limit, bool desc,
-                      bool *more)
+/* A handler's page: the arms (scoped_arms) merged on (k, id), ascending
+   for a deadline order, descending for newest first; a ticket two arms
+   give (led from the subtree and co-handled there) is taken once. */
+static int scoped_page(struct store_conn *c, const struct ticket_filter *f, unsigned key,
+                       struct ticket *arr, int64_t *karr, size_t *len, bool *more)
 {
-    size_t n = *len;
-    struct page_row *ix = malloc((n ? n : 1) * sizeof *ix);
-    struct ticket *tmp = malloc((n ? n : 1) * sizeof *tmp);
-    if (!ix || !tmp) {
-        free(ix);
-        free(tmp);
-        return STORE_NOMEM;
+    struct arm arms[ARMS_MAX];
+    int n = scoped_arms(key, arms);
+    sqlite3_stmt *st[ARMS_MAX];
+    int64_t hk[ARMS_MAX], hid[ARMS_MAX];
+    bool live[ARMS_MAX];
+    bool desc = !(key & LB_SORT_DUE);
+    int limit = 0, rc = STORE_OK;
+    for (int i = 0; i < n; i++) {
+        live[i] = false;
+        st[i] = list_stmt(c, key | LB_ARM | (unsigned)i << ARM_SHIFT);
+        if (!st[i])
+            return STORE_ERROR;
     }
-    for (size_t i = 0; i < n; i++)
-        ix[i] = (struct page_row){desc ? -keys[i] - 1 : keys[i],
-                                  desc ? -arr[i].id : arr[i].id, i};
-    qsort(ix, n, sizeof *ix, page_row_cmp);
-    for (size_t i = 0; i < n; i++) {
-        tmp[i] = arr[ix[i].at];
-        ix[i].k = keys[ix[i].at];
+    /* Bound and stepped only now: preparing an arm may evict another's
+       statement from the cache, which would lose a row it stood on. */
+    for (int i = 0; i < n && rc == STORE_OK; i++) {
+        limit = bind_filter(st[i], f);
+        int src = sqlite3_step(st[i]);
+        if (src == SQLITE_ROW) {
+            live[i] = true;
+            hk[i] = sqlite3_column_int64(st[i], 0);
+            hid[i] = sqlite3_column_int64(st[i], 1);
+        } else if (src != SQLITE_DONE) {
+            rc = sq_rc(c, src, "ticket list arm");
+        }
     }
-    for (size_t i = 0; i < n; i++) {
-        arr[i] = tmp[i];
-        keys[i] = ix[i].k;
+    int64_t ids[201];
+    size_t got = 0;
+    while (rc == STORE_OK && got < (size_t)limit + 1) {
+        int best = -1;
+        for (int i = 0; i < n; i++) {
+            if (!live[i])
+                continue;
+            if (best < 0) {
+                best = i;
+                continue;
+            }
+            bool before = hk[i] != hk[best] ? (hk[i] < hk[best]) : (hid[i] < hid[best]);
+            if (desc ? !before && (hk[i] != hk[best] || hid[i] != hid[best]) : before)
+                best = i;
+        }
+        if (best < 0)
+            break;
+        if (!got || ids[got - 1] != hid[best] || karr[got - 1] != hk[best]) {
+            karr[got] = hk[best];
+            ids[got++] = hid[best];
+        }
+        int src = sqlite3_step(st[best]);
+        if (src == SQLITE_ROW) {
+            hk[best] = sqlite3_column_int64(st[best], 0);
+            hid[best] = sqlite3_column_int64(st[best], 1);
+        } else {
+            live[best] = false;
+            if (src != SQLITE_DONE)
+                rc = sq_rc(c, src, "ticket list arm");
+        }
     }
-    free(tmp);
-    free(ix);
-    if (n > limit) {
-        *more = true;
-        for (size_t i = limit; i < n; i++)
-            ticket_release(&arr[i]);
-        *len = limit;
+    for (int i = 0; i < n; i++)
+        sqlite3_reset(st[i]);
+    *more = got > (size_t)limit;
+    if (*more)
+        got = (size_t)limit;
+    *len = 0;
+    for (size_t i = 0; rc == STORE_OK && i < got; i++) {
+        rc = sq_read_ticket_id(c, ids[i], &arr[i]);
+        if (rc == STORE_OK)
+            (*len)++;
+        else if (rc == STORE_NOTFOUND)
+            rc = STORE_ERROR; /* defensive: one read transaction holds the arms and rows */
     }
-    return STORE_OK;
+    return rc;
 }
 
 void store_free_snippets(char **a, size_t n)
@@ -525,9 +573,40 @@ int store_ticket_search(struct store_conn *c, const struct ticket_filter *f, str
         if (newest && hits == SEARCH_WINDOW)
             resume_at = lo; /* older hits may follow: the next page goes on below lo */
     }
+    bool scoped = (key & LB_SCOPE) && !(key & LB_FTS);
+    int limit = f->limit < 1 ? 1 : f->limit > 200 ? 200 : f->limit;
+    size_t cap = (size_t)limit + (scoped ? 1 : 0); /* scoped_page reads one id past the page */
+    struct ticket *arr = calloc(cap, sizeof *arr);
+    int64_t *karr = calloc(cap, sizeof *karr);
+    char **sarr = snippets && (key & LB_FTS) ? calloc((size_t)limit, sizeof *sarr) : NULL;
+    if (!arr || !karr || (snippets && (key & LB_FTS) && !sarr)) {
+        free(arr);
+        free(karr);
+        free(sarr);
+        free(fts);
+        return STORE_NOMEM;
+    }
+    size_t len = 0;
+    int rc = STORE_OK;
+    *more = false;
+    if (scoped) {
+        /* The arms and the rows from one snapshot. */
+        bool own = c->depth == 0;
+        rc = own ? store_begin(c, false) : STORE_OK;
+        if (rc == STORE_OK)
+            rc = scoped_page(c, f, key, arr, karr, &len, more);
+        if (own && rc == STORE_OK)
+            rc = store_commit(c);
+        else if (own)
+            store_rollback(c);
+        goto done;
+    }
     sqlite3_stmt *st = list_stmt(c, key);
     if (!st) {
         free(fts);
+        free(arr);
+        free(karr);
+        free(sarr);
         return STORE_ERROR;
     }
     if (fts) {
@@ -541,43 +620,9 @@ int store_ticket_search(struct store_conn *c, const struct ticket_filter *f, str
         if (ai)
             sqlite3_bind_double(st, ai, rank_of_key(f->after_key));
     }
-    bind_name_int(st, ":unit", f->unit_id);
-    bind_name_int(st, ":cat", f->category_id);
-    if (f->type >= 0)
-        bind_name_text(st, ":type", ticket_type_name(f->type));
-    if (f->channel >= 0)
-        bind_name_text(st, ":channel", channel_name(f->channel));
-    bind_name_int(st, ":from", f->from);
-    bind_name_int(st, ":to", f->to);
-    if (f->phone)
-        bind_name_text(st, ":phone", f->phone);
-    if (f->scope_path)
-        bind_name_text(st, ":scope", f->scope_path);
-    bind_name_int(st, ":su", f->scope_unit_id);
-    bind_name_int(st, ":now", f->now);
-    bind_name_int(st, ":warnpct", sla_warning_percent());
-    bind_name_int(st, ":akey", f->after_key);
-    bind_name_int(st, ":aid", f->after_id);
-    int limit = f->limit < 1 ? 1 : f->limit > 200 ? 200 : f->limit;
-    bind_name_int(st, ":limit", limit + 1);
+    bind_filter(st, f);
     bind_name_int(st, ":window", SEARCH_WINDOW);
-
-    /* A handler's page comes in no particular order (see add_scoped_list):
-       all limit + 1 rows are read, put in order here, and the last dropped. */
-    bool scoped = (key & LB_SCOPE) && !(key & LB_FTS);
-    size_t cap = (size_t)limit + (scoped ? 1 : 0);
-    struct ticket *arr = calloc(cap, sizeof *arr);
-    int64_t *karr = calloc(cap, sizeof *karr);
-    char **sarr = snippets && (key & LB_FTS) ? calloc((size_t)limit, sizeof *sarr) : NULL;
-    if (!arr || !karr || (snippets && (key & LB_FTS) && !sarr)) {
-        free(arr);
-        free(karr);
-        free(sarr);
-        return STORE_NOMEM;
-    }
-    size_t len = 0;
-    int src, rc = STORE_OK;
-    *more = false;
+    int src;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         if (len == cap) {
             *more = true;
@@ -599,8 +644,7 @@ int store_ticket_search(struct store_conn *c, const struct ticket_filter *f, str
     if (rc == STORE_OK && src != SQLITE_DONE && src != SQLITE_ROW)
         rc = sq_rc(c, src, "ticket list");
     sqlite3_reset(st);
-    if (rc == STORE_OK && scoped)
-        rc = order_page(arr, karr, &len, (size_t)limit, !(key & LB_SORT_DUE), more);
+done:
     if (rc != STORE_OK) {
         store_free_tickets(arr, len);
         store_free_snippets(sarr, len);

@@ -94,6 +94,25 @@ static int read_ticket(sqlite3_stmt *st, struct ticket *t) { return read_ticket_
 int sq_read_ticket_row(sqlite3_stmt *st, struct ticket *t);
 int sq_read_ticket_row(sqlite3_stmt *st, struct ticket *t) { return read_ticket_at(st, t, 1); }
 
+/* For sqlite_list.c: one ticket by id (a handler's page, row by row). */
+int sq_read_ticket_id(struct store_conn *c, int64_t id, struct ticket *t);
+int sq_read_ticket_id(struct store_conn *c, int64_t id, struct ticket *t)
+{
+    sqlite3_stmt *st =
+        sq_stmt(c, Q_TICKET_GET_ID, "SELECT " TICKET_COLS " FROM tickets t WHERE t.id = ?1");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    int src = sqlite3_step(st);
+    int rc = src == SQLITE_ROW    ? read_ticket(st, t)
+             : src == SQLITE_DONE ? STORE_NOTFOUND
+                                  : sq_rc(c, src, "ticket by id");
+    sqlite3_reset(st);
+    if (rc != STORE_OK && rc != STORE_NOTFOUND)
+        ticket_release(t);
+    return rc;
+}
+
 /* Replaces the stored co-handling units of t with t's. */
 static int save_co_units(struct store_conn *c, const struct ticket *t)
 {

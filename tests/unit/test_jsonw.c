@@ -197,13 +197,17 @@ static void test_structure(void **state)
     json_t *j = json_pack("{s:i, s:[s]}", "x", 2, "y", "z");
     jsonw_json(&w, j);
     json_decref(j);
-    jsonw_key(&w, "f");
+    jsonw_key_quoted(&w, JSONW_KEY("f")); /* the same as jsonw_key(&w, "f") */
     jsonw_bool(&w, false);
+    jsonw_key(&w, "\xE7\x8A\xB6\xE6\x80\x81"); /* a non-ASCII key: escaped as a string */
+    jsonw_int(&w, 3);
+    jsonw_key(&w, "\x01");
+    jsonw_null(&w);
     jsonw_object_end(&w);
     size_t len = 0;
     char *o = jsonw_finish(&w, &len);
     const char *want = "{\"a\":1,\"b\":[],\"c\":[null,true,{},null],\"k\\\"ey\":{\"x\":2,\"y\":[\"z\"]},"
-                       "\"f\":false}";
+                       "\"f\":false,\"\xE7\x8A\xB6\xE6\x80\x81\":3,\"\\u0001\":null}";
     assert_string_equal(o, want);
     assert_int_equal(len, strlen(want));
     free(o);
