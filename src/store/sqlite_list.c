@@ -15,7 +15,7 @@
 
 /* read_ticket lives in sqlite_tickets.c; the list reuses the same column set. */
 int sq_read_ticket_row(sqlite3_stmt *st, struct ticket *t);
-int sq_read_ticket_id(struct store_conn *c, int64_t id, struct ticket *t);
+int sq_read_tickets(struct store_conn *c, const int64_t *ids, size_t n, struct ticket *arr);
 
 enum list_bits {
     LB_STATUS = 1 << 0,
@@ -517,13 +517,10 @@ static int scoped_page(struct store_conn *c, const struct ticket_filter *f, unsi
     if (*more)
         got = (size_t)limit;
     *len = 0;
-    for (size_t i = 0; rc == STORE_OK && i < got; i++) {
-        rc = sq_read_ticket_id(c, ids[i], &arr[i]);
-        if (rc == STORE_OK)
-            (*len)++;
-        else if (rc == STORE_NOTFOUND)
-            rc = STORE_ERROR; /* defensive: one read transaction holds the arms and rows */
-    }
+    if (rc == STORE_OK && got)
+        rc = sq_read_tickets(c, ids, got, arr);
+    if (rc == STORE_OK)
+        *len = got;
     return rc;
 }
 

@@ -94,22 +94,53 @@ static int read_ticket(sqlite3_stmt *st, struct ticket *t) { return read_ticket_
 int sq_read_ticket_row(sqlite3_stmt *st, struct ticket *t);
 int sq_read_ticket_row(sqlite3_stmt *st, struct ticket *t) { return read_ticket_at(st, t, 1); }
 
-/* For sqlite_list.c: one ticket by id (a handler's page, row by row). */
-int sq_read_ticket_id(struct store_conn *c, int64_t id, struct ticket *t);
-int sq_read_ticket_id(struct store_conn *c, int64_t id, struct ticket *t)
+/*
+ * For sqlite_list.c: the tickets with ids[0..n) into arr[0..n), in that
+ * order, with one statement (a handler's page; stepping one statement per
+ * row cost more than reading the rows). n <= 200. STORE_ERROR if one is
+ * missing (the caller reads the ids in the same transaction).
+ */
+int sq_read_tickets(struct store_conn *c, const int64_t *ids, size_t n, struct ticket *arr);
+int sq_read_tickets(struct store_conn *c, const int64_t *ids, size_t n, struct ticket *arr)
 {
-    sqlite3_stmt *st =
-        sq_stmt(c, Q_TICKET_GET_ID, "SELECT " TICKET_COLS " FROM tickets t WHERE t.id = ?1");
+    char list[201 * 21 + 2];
+    size_t p = 0;
+    if (n > 201)
+        return STORE_ERROR; /* defensive: pages are at most 200 */
+    list[p++] = '[';
+    for (size_t i = 0; i < n; i++)
+        p += (size_t)snprintf(list + p, sizeof list - p, "%s%lld", i ? "," : "",
+                              (long long)ids[i]);
+    list[p++] = ']';
+    sqlite3_stmt *st = sq_stmt(c, Q_TICKET_GET_IDS,
+                               "SELECT " TICKET_COLS " FROM json_each(?1) j "
+                               "CROSS JOIN tickets t ON t.id = j.value");
     if (!st)
         return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, id);
-    int src = sqlite3_step(st);
-    int rc = src == SQLITE_ROW    ? read_ticket(st, t)
-             : src == SQLITE_DONE ? STORE_NOTFOUND
-                                  : sq_rc(c, src, "ticket by id");
+    sqlite3_bind_text(st, 1, list, (int)p, SQLITE_STATIC);
+    size_t got = 0;
+    int src, rc = STORE_OK;
+    while (rc == STORE_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        size_t at = 0;
+        while (at < n && (ids[at] != id || arr[at].id))
+            at++;
+        if (at == n) {
+            rc = STORE_ERROR; /* defensive: json_each gives each id once */
+            break;
+        }
+        rc = read_ticket(st, &arr[at]);
+        got++;
+    }
+    if (rc == STORE_OK && src != SQLITE_DONE)
+        rc = sq_rc(c, src, "tickets by id");
     sqlite3_reset(st);
-    if (rc != STORE_OK && rc != STORE_NOTFOUND)
-        ticket_release(t);
+    sqlite3_clear_bindings(st); /* list is on this stack */
+    if (rc == STORE_OK && got != n)
+        rc = STORE_ERROR;
+    if (rc != STORE_OK)
+        for (size_t i = 0; i < n; i++) /* what was read; the rest is zeroed */
+            ticket_release(&arr[i]);
     return rc;
 }
 
