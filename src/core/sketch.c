@@ -26,10 +26,48 @@ static const char *const stock_pairs[] = {
     "生活", "正常", "工作", "人员", "小区", "号楼", "请问", "一下", "知道", "不知", "能否",
     "尽早", "及时", "有关", "单位", "领导", "给予", "答复", "回复"};
 
-static bool in_list(const char *s, size_t n, const char *const *list, size_t count)
+#define N_FUNCTION (sizeof function_chars / sizeof function_chars[0])
+#define N_STOCK (sizeof stock_pairs / sizeof stock_pairs[0])
+
+static uint32_t feature_hash(const char *s, size_t n);
+
+/* Every token and pair is looked up: the lists as sorted hashes, built once. */
+static struct {
+    uint32_t hash[N_FUNCTION + N_STOCK];
+    const char *text[N_FUNCTION + N_STOCK];
+} lists;
+static size_t n_lists;
+static pthread_once_t lists_once = PTHREAD_ONCE_INIT;
+
+static void lists_init(void)
 {
-    for (size_t i = 0; i < count; i++)
-        if (strlen(list[i]) == n && memcmp(list[i], s, n) == 0)
+    for (size_t i = 0; i < N_FUNCTION + N_STOCK; i++) {
+        const char *t = i < N_FUNCTION ? function_chars[i] : stock_pairs[i - N_FUNCTION];
+        uint32_t h = feature_hash(t, strlen(t));
+        size_t j = n_lists++;
+        for (; j > 0 && lists.hash[j - 1] > h; j--) { /* insertion sort: 79 entries */
+            lists.hash[j] = lists.hash[j - 1];
+            lists.text[j] = lists.text[j - 1];
+        }
+        lists.hash[j] = h;
+        lists.text[j] = t;
+    }
+}
+
+/* Is s[0..n) a function character or a stock pair? (h: its feature hash) */
+static bool listed(const char *s, size_t n, uint32_t h)
+{
+    pthread_once(&lists_once, lists_init);
+    size_t lo = 0, hi = n_lists;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (lists.hash[mid] < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < n_lists && lists.hash[lo] == h; lo++)
+        if (strlen(lists.text[lo]) == n && memcmp(lists.text[lo], s, n) == 0)
             return true;
     return false;
 }
@@ -72,16 +110,17 @@ static int on_token(void *ctx, const struct text_token *t)
         return 0;
     }
     /* TEXT_CJK_CHARS: one character a token */
-    bool useful =
-        t->len <= sizeof f->prev &&
-        !in_list(t->text, t->len, function_chars, sizeof function_chars / sizeof function_chars[0]);
+    /* (a pair is never a function character, nor a character a stock pair:
+       the lengths differ) */
+    bool useful = t->len <= sizeof f->prev && !listed(t->text, t->len, feature_hash(t->text, t->len));
     if (useful && f->have_prev && f->prev_end == t->start) {
         char pair[8];
         memcpy(pair, f->prev, f->prev_len);
         memcpy(pair + f->prev_len, t->text, t->len);
         size_t n = f->prev_len + t->len;
-        if (!in_list(pair, n, stock_pairs, sizeof stock_pairs / sizeof stock_pairs[0]))
-            add(f, feature_hash(pair, n));
+        uint32_t h = feature_hash(pair, n);
+        if (!listed(pair, n, h))
+            add(f, h);
     }
     f->have_prev = useful;
     if (useful) {

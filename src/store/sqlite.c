@@ -51,7 +51,11 @@ struct store {
     void *on_durable_arg;
     bool syncer_running, stopping;
     pthread_t syncer;
-    struct store_conn *checkpointer; /* the syncer's own connection */
+    /* Checkpoints (checkpointer_main), asked for by the syncer. */
+    bool ckpt_due, ckpt_running;  /* sync_lock */
+    pthread_cond_t ckpt_wake;
+    pthread_t ckpt_thread;
+    struct store_conn *checkpointer; /* the checkpoint thread's own connection */
 };
 
 struct durable_waiter {
@@ -343,11 +347,12 @@ static bool batch_lost(const struct store *s, uint64_t b)
 
 /*
  * Checkpoints: copying the log into the database file (and syncing that)
- * is the syncer's work, after it has answered the waiters, so that no
- * request's write lock waits for it. The writer's own automatic checkpoint
- * is off (on_wal); a passive checkpoint here never blocks the writer or a
- * reader, and copies what no reader still needs. Once the log is all
- * copied, the writer starts it again from the top.
+ * is the work of a thread of its own, which the syncer wakes after a sync
+ * once the log has grown, so that neither a request's write lock nor the
+ * next batch's sync waits for it. The writer's own automatic checkpoint is
+ * off (on_wal); a passive checkpoint never blocks the writer or a reader,
+ * and copies what no reader still needs. Once the log is all copied, the
+ * writer starts it again from the top.
  */
 #define CHECKPOINT_FRAMES 1000 /* SQLite's default threshold, in pages */
 
@@ -371,7 +376,7 @@ static void checkpoint(struct store *s)
 
 /*
  * After each commit on the writer (write_lock held): `frames` is the size
- * of the log. The syncer checkpoints when it has grown; a bulk load, which
+ * of the log. The checkpoint thread copies it when it has grown; a bulk load, which
  * nobody waits on, checkpoints here as SQLite itself would.
  */
 static int on_wal(void *arg, sqlite3 *db, const char *name, int frames)
@@ -437,11 +442,30 @@ static void *syncer_main(void *arg)
             free(w);
             pthread_mutex_lock(&s->sync_lock);
         }
-        if (s->wal_frames >= CHECKPOINT_FRAMES) {
-            pthread_mutex_unlock(&s->sync_lock);
-            checkpoint(s);
-            pthread_mutex_lock(&s->sync_lock);
+        if (s->wal_frames >= CHECKPOINT_FRAMES && !s->ckpt_due) {
+            s->ckpt_due = true;
+            pthread_cond_signal(&s->ckpt_wake);
         }
+    }
+    pthread_mutex_unlock(&s->sync_lock);
+    return NULL;
+}
+
+/* The checkpoint thread: one passive checkpoint each time the syncer asks,
+   so that the next batch's commit and sync never wait behind one. */
+static void *checkpointer_main(void *arg)
+{
+    struct store *s = arg;
+    pthread_mutex_lock(&s->sync_lock);
+    for (;;) {
+        while (!s->ckpt_due && !s->stopping)
+            pthread_cond_wait(&s->ckpt_wake, &s->sync_lock);
+        if (s->stopping)
+            break; /* the last connection's close checkpoints what is left */
+        pthread_mutex_unlock(&s->sync_lock);
+        checkpoint(s);
+        pthread_mutex_lock(&s->sync_lock);
+        s->ckpt_due = false;
     }
     pthread_mutex_unlock(&s->sync_lock);
     if (s->checkpointer) {
@@ -530,9 +554,13 @@ static int syncer_start(struct store *s)
     pthread_mutex_init(&s->sync_lock, NULL);
     pthread_cond_init(&s->sync_wake, NULL);
     pthread_cond_init(&s->sync_done, NULL);
+    pthread_cond_init(&s->ckpt_wake, NULL);
     if (pthread_create(&s->syncer, NULL, syncer_main, s) != 0)
         return STORE_ERROR;
     s->syncer_running = true;
+    if (pthread_create(&s->ckpt_thread, NULL, checkpointer_main, s) != 0)
+        return STORE_ERROR;
+    s->ckpt_running = true;
     return STORE_OK;
 }
 
@@ -544,15 +572,19 @@ static void syncer_stop(struct store *s)
     pthread_mutex_lock(&s->sync_lock);
     s->stopping = true;
     pthread_cond_signal(&s->sync_wake);
+    pthread_cond_signal(&s->ckpt_wake);
     pthread_mutex_unlock(&s->sync_lock);
     pthread_join(s->syncer, NULL);
     s->syncer_running = false;
+    if (s->ckpt_running)
+        pthread_join(s->ckpt_thread, NULL);
+    s->ckpt_running = false;
 }
 
 /*
  * Process-wide SQLite settings, before its first use. Every connection is
  * used by one thread at a time (a thread's own; the writer and the
- * checkpointer only under write_lock or by the syncer), so SQLite's
+ * checkpointer only by its own thread), so SQLite's
  * per-connection mutexes, which every sqlite3_column_* call takes, are not
  * needed; nor are its memory statistics, whose one global mutex every
  * allocation of every thread takes.
@@ -640,6 +672,7 @@ void store_close(struct store *s)
         pthread_mutex_destroy(&s->sync_lock);
         pthread_cond_destroy(&s->sync_wake);
         pthread_cond_destroy(&s->sync_done);
+        pthread_cond_destroy(&s->ckpt_wake);
         for (struct durable_waiter *w = s->waiters, *nx; w; w = nx) {
             nx = w->next;
             free(w);
