@@ -79,7 +79,7 @@ struct store_conn {
     "t.extension_until, t.extension_reason, t.urge_count, t.reopen_count, t.master, "          \
     "t.created_by, t.created_at, t.updated_at, t.version, "     \
     "t.reply_started_at, t.sign_span, t.reply_span, t.callback_span, t.deadline_provisional, " \
-    "(SELECT group_concat(unit_id) FROM ticket_co_units WHERE ticket_id = t.id)"
+    "t.co_units" /* migration 010 */
 
 /* Statement `id` with text `sql`, prepared on first use, reset and unbound
    for reuse; NULL on error (logged). The same id must always get the same sql. */

@@ -631,6 +631,29 @@ class RulesTest(WorkflowBase):
         self.assertError(self.get("/tickets/" + n, "h_b2"), 404, "not_found")
         self.assertNotIn(n, self.numbers("h_b2"))
 
+    def test_co_units_follow_every_change(self):
+        # The ticket's co_unit_ids are kept in a column of the ticket
+        # (migration 010): ascending, changed by a re-dispatch, gone when
+        # emptied, the same in a list row as in the ticket.
+        c = self.c
+        t = self.create()
+        hi, lo = sorted([c.unit["B1"], c.unit["B2"]], reverse=True)
+        t = self.act_ok("agent1", t["number"], "dispatch", unit_id=c.unit["D1"],
+                        co_unit_ids=[hi, lo])
+        n = t["number"]
+        self.assertEqual(t["co_unit_ids"], [lo, hi])
+        self.assertEqual(self.ticket(n, "sup1")["co_unit_ids"], [lo, hi])
+        self.act_ok("h_d1", n, "return", reason="不属于本单位职责")
+        t = self.act_ok("agent1", n, "dispatch", unit_id=c.unit["D1"], co_unit_ids=[hi])
+        self.assertEqual(t["co_unit_ids"], [hi])
+        self.act_ok("h_d1", n, "return", reason="仍不属于本单位")
+        t = self.act_ok("agent1", n, "dispatch", unit_id=c.unit["D1"], co_unit_ids=[])
+        self.assertEqual(t["co_unit_ids"], [])
+        self.assertEqual(self.ticket(n, "sup1")["co_unit_ids"], [])
+        rows = [r for r in self.get("/tickets?status=dispatched&sort=due&limit=200", "h_d1")
+                .body["items"] if r["number"] == n]
+        self.assertEqual([r["co_unit_ids"] for r in rows], [[]])
+
     def test_concurrent_actions_one_wins(self):
         t = self.dispatched("D1")
         n = t["number"]
