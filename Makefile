@@ -51,8 +51,9 @@ DEMO_DB ?= var/demo.db
 
 all: rexian
 
+# Replaced by a rename, so that a running ./rexian (make run) does not stop the copy.
 rexian: $(BUILD)/rexian
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/rexian: $(OBJS) $(MAIN_OBJ)
 	$(CC) $(OPT) -o $@ $^ $(LDLIBS)
