@@ -17,6 +17,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tmpdb.h"
+
 #include "app/app.h"
 #include "core/timeutil.h"
 #include "store/store.h"
@@ -30,10 +32,8 @@ static int setup(void **state)
     (void)state;
     if (timeutil_set_zone("Asia/Shanghai") != 0 || app_init() != 0)
         return -1;
-    snprintf(dir, sizeof dir, "/tmp/rexian-search-batch-XXXXXX");
-    if (!mkdtemp(dir))
+    if (tmpdb_make("search-batch", dir, db) != 0)
         return -1;
-    snprintf(db, sizeof db, "%s/t.db", dir);
     char err[256];
     if (store_open(db, true, &store, err, sizeof err) != STORE_OK)
         return -1;
@@ -43,15 +43,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    char path[128];
     (void)state;
     store_close(store);
-    const char *files[] = {"t.db", "t.db-wal", "t.db-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-        unlink(path);
-    }
-    rmdir(dir);
+    tmpdb_remove(dir);
     return 0;
 }
 

@@ -17,6 +17,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tmpdb.h"
+
 #include "app/deadlines.h"
 #include "core/sla.h"
 #include "core/timeutil.h"
@@ -61,10 +63,8 @@ static int setup(void **state)
     (void)state;
     if (timeutil_set_zone("Asia/Shanghai") != 0 || app_init() != 0)
         return -1;
-    snprintf(dir, sizeof dir, "/tmp/rexian-supervise-XXXXXX");
-    if (!mkdtemp(dir))
+    if (tmpdb_make("supervise", dir, db) != 0)
         return -1;
-    snprintf(db, sizeof db, "%s/t.db", dir);
     open_store();
     load_calendar();
     memset(&unit, 0, sizeof unit);
@@ -83,17 +83,11 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    char path[128];
     (void)state;
     store_close(store);
     unit_release(&unit);
     calendar_install(NULL);
-    const char *files[] = {"t.db", "t.db-wal", "t.db-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-        unlink(path);
-    }
-    rmdir(dir);
+    tmpdb_remove(dir);
     return 0;
 }
 
