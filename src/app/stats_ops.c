@@ -96,11 +96,6 @@ int app_stats_record(struct store_conn *c, const struct ticket *after, int64_t u
                      enum action act, int64_t at, int64_t actor_id)
 {
     int rc = STORE_OK;
-    if (act == ACT_CREATE) {
-        struct stats_words w;
-        rc = app_stats_words(after, &w);
-        return rc == STORE_OK ? app_stats_record_create(c, after, at, actor_id, &w) : rc;
-    }
     if (act == ACT_ANSWER) {
         rc = add_day_row(c, after, 0, 1, after->kb_article_id ? 1 : 0);
         if (rc == STORE_OK)

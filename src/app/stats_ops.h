@@ -15,9 +15,10 @@
 /*
  * Moves the daily figures for one change of a ticket, inside the caller's
  * write transaction: `after` is the ticket as written, `unit_before` its
- * lead unit before the change (ignored on create), `act` the event written
- * (ACT_CREATE, an action, or a system event), `at` its time, `actor_id`
- * its user (0 for none). Events that move no figure cost next to nothing.
+ * lead unit before the change, `act` the event written (an action or a
+ * system event; a creation is app_stats_record_create), `at` its time,
+ * `actor_id` its user (0 for none). Events that move no figure cost next
+ * to nothing.
  */
 int app_stats_record(struct store_conn *c, const struct ticket *after, int64_t unit_before,
                      enum action act, int64_t at, int64_t actor_id);
@@ -34,8 +35,7 @@ struct stats_words {
  * or STORE_ERROR.
  */
 int app_stats_words(const struct ticket *t, struct stats_words *out);
-/* The figures of a creation (what app_stats_record does for ACT_CREATE,
-   with the words cut beforehand). */
+/* The figures of a creation, with its words cut beforehand. */
 int app_stats_record_create(struct store_conn *c, const struct ticket *t, int64_t at,
                             int64_t actor_id, const struct stats_words *words);
 
