@@ -65,9 +65,8 @@ static const char *sla_of(const struct ticket *t, int64_t now)
     return sla_level_name(api_ticket_sla(t, now, NULL));
 }
 
-/* The members of a ticket; keys come as JSONW_KEY("name"). */
-
-/* A time as RFC 3339, or null for 0 (not set). */
+/* Members of a ticket; each key comes as JSONW_KEY("name").
+   A time as RFC 3339, or null for 0 (not set). */
 static void w_time(struct jsonw *w, const char *key, size_t klen, int64_t ms)
 {
     char buf[40];

@@ -32,12 +32,6 @@ static int set_text(char **slot, const char *s)
 }
 
 /* A unit the ticket may go to: exists and is active. Fills *u. -1 with e set otherwise. */
-static int cmp_id(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 static int usable_unit(struct store_conn *c, int64_t id, const char *field, struct unit *u,
                        struct app_error *e, int *src)
 {
@@ -101,7 +95,7 @@ static int apply(struct store_conn *c, const struct actor *a, struct ticket *t, 
             memcpy(co, g->co_unit_ids, g->n_co_unit_ids * sizeof *co);
             /* Ascending, as the store gives them back: the answer to the
                dispatch and every later read agree. */
-            qsort(co, g->n_co_unit_ids, sizeof *co, cmp_id);
+            qsort(co, g->n_co_unit_ids, sizeof *co, cmp_int64);
         }
         free(t->co_unit_ids);
         t->co_unit_ids = co;

@@ -248,12 +248,6 @@ static int one(struct bulk *b, struct store_conn *c, int64_t at)
     return rc;
 }
 
-static int cmp_i64(const void *x, const void *y)
-{
-    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
-    return (a > b) - (a < b);
-}
-
 int app_demo_bulk(struct store *s, int n, uint64_t seed, FILE *out)
 {
     uint64_t started = time_mono_ns();
@@ -269,7 +263,7 @@ int app_demo_bulk(struct store *s, int n, uint64_t seed, FILE *out)
     }
     for (int i = 0; i < n; i++)
         times[i] = b.now - 10 * 60000 - (int64_t)(demo_real(&b.rng) * DEMO_DAYS * DAY_MS);
-    qsort(times, (size_t)n, sizeof *times, cmp_i64);
+    qsort(times, (size_t)n, sizeof *times, cmp_int64);
     store_set_bulk(c, true);
     rc = 0;
     for (int i = 0; rc == 0 && i < n; i += BATCH) {

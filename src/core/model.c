@@ -82,6 +82,12 @@ void ticket_init(struct ticket *t)
     t->sign_span = t->reply_span = t->callback_span = SLA_SPAN_NONE;
 }
 
+int cmp_int64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
 void ticket_release(struct ticket *t)
 {
     if (t == NULL)

@@ -105,6 +105,9 @@ struct ticket {
     int version;
 };
 /* Zeroes the ticket and sets the "unknown" markers (-1, SAT_NONE). */
+/* qsort's comparison of two int64_t (ids, times), ascending. */
+int cmp_int64(const void *a, const void *b);
+
 void ticket_init(struct ticket *t);
 void ticket_release(struct ticket *t);
 

@@ -170,8 +170,8 @@ static bool contains(const uint32_t *h, size_t n, uint32_t x)
 struct memo {
     size_t n[3];
     char *key;
-    size_t len, cap; /* len 0 with n[0] 0: empty */
-    bool full;
+    size_t cap;
+    bool full; /* holds a sketch */
     struct dedup_sketch sk;
 };
 
@@ -241,7 +241,6 @@ static void memo_put(struct memo *m, const char *const in[3], const struct dedup
             memcpy(m->key + at, in[i], m->n[i]);
             at += m->n[i];
         }
-    m->len = at;
     m->sk = *sk;
     m->full = true;
 }

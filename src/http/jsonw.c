@@ -245,23 +245,8 @@ static void put_string(struct jsonw *w, const char *s, size_t n)
 void jsonw_key(struct jsonw *w, const char *key)
 {
     before_value(w);
-    /* Keys are nearly always plain ASCII names: quoted and copied at once. */
-    size_t n = 0;
-    while (key[n] >= 0x20 && (unsigned char)key[n] < 0x80 && key[n] != '"' && key[n] != '\\')
-        n++;
-    if (key[n] == '\0') {
-        if (reserve(w, n + 3)) {
-            char *o = w->buf + w->len;
-            o[0] = '"';
-            memcpy(o + 1, key, n);
-            o[n + 1] = '"';
-            o[n + 2] = ':';
-            w->len += n + 3;
-        }
-    } else {
-        put_string(w, key, n + strlen(key + n));
-        put(w, ":", 1);
-    }
+    put_string(w, key, strlen(key));
+    put(w, ":", 1);
     w->after_key = true;
 }
 

@@ -365,9 +365,8 @@ static void checkpoint(struct store *s)
             return; /* the log grows; the next try may do better */
         }
     }
-    int log = 0, done = 0;
-    int rc = sqlite3_wal_checkpoint_v2(s->checkpointer->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log,
-                                       &done);
+    int rc = sqlite3_wal_checkpoint_v2(s->checkpointer->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL,
+                                       NULL);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY)
         log_sqlite(s->checkpointer->db, rc, "checkpoint");
     /* Until the writer's next commit says otherwise, nothing is due. */
@@ -697,11 +696,6 @@ int store_schema_version(struct store *s, int *version)
     return rc == SQLITE_ROW ? STORE_OK : sq_rc(c, rc, "user_version");
 }
 
-/*
- * Applies each migration past PRAGMA user_version in its own IMMEDIATE
- * transaction, so a failed one leaves the schema at the one before it and a
- * concurrent migrate waits instead of applying it twice.
- */
 /* What the writer needs to know of the schema (after open and migrations). */
 static void note_schema(struct store *s, sqlite3 *db)
 {
@@ -714,6 +708,11 @@ static void note_schema(struct store *s, sqlite3 *db)
     sqlite3_finalize(st);
 }
 
+/*
+ * Applies each migration past PRAGMA user_version in its own IMMEDIATE
+ * transaction, so a failed one leaves the schema at the one before it and a
+ * concurrent migrate waits instead of applying it twice.
+ */
 int store_migrate(struct store *s, int *applied)
 {
     struct store_conn *c = store_conn_get(s);

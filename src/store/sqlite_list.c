@@ -187,17 +187,21 @@ struct arm {
 
 #define ARMS_MAX 32
 
+/* The states a shape lists (all when the filter names none); a co-unit
+   sees the open ones only. */
+static unsigned shape_states(unsigned key, bool co)
+{
+    unsigned mask = KEY_MASK(key) ? KEY_MASK(key) : (1u << ST__COUNT) - 1;
+    return co ? mask & ((1u << (ST_REPLIED + 1)) - 1) : mask;
+}
+
 /* The arms of a shape, in a fixed order (their index is part of the cache key). */
 static int scoped_arms(unsigned key, struct arm *out)
 {
-    unsigned mask = KEY_MASK(key);
-    if (!mask)
-        mask = (1u << ST__COUNT) - 1;
-    unsigned open = mask & ((1u << (ST_REPLIED + 1)) - 1); /* co-units see open tickets */
     bool due = key & LB_SORT_DUE;
     int n = 0;
     for (int co = 0; co < 2; co++) {
-        unsigned m = co ? open : mask;
+        unsigned m = shape_states(key, co);
         for (int s = 0; s < ST__COUNT; s++) {
             if (!(m & (1u << s)))
                 continue;
@@ -239,12 +243,10 @@ static int add_arm(char *sql, size_t len, size_t *pos, unsigned key, const struc
              co && below ? "DISTINCT " : "", kexpr, id, from, co ? "co.unit_id" : "t.unit_id");
     bad |= add(sql, len, pos, frag);
     if (below) {
-        /* Co-units see open tickets only; a lead arm lists the states only
-           when the filter names them. */
-        unsigned mask = KEY_MASK(key) ? KEY_MASK(key) : (1u << ST__COUNT) - 1;
+        /* A lead arm lists the states only when the filter names them. */
         bool listed = co || (key & LB_STATUS);
         char list[160];
-        state_list(co ? mask & ((1u << (ST_REPLIED + 1)) - 1) : mask, list, sizeof list);
+        state_list(shape_states(key, co), list, sizeof list);
         snprintf(frag, sizeof frag, " IN " BELOW_UNITS "%s%s%s", listed ? " AND " : "",
                  listed ? (co ? "co.status IN " : "t.status IN ") : "", listed ? list : "");
     } else {
@@ -423,8 +425,14 @@ static double rank_of_key(int64_t k)
     return d;
 }
 
-/* Binds what a list statement's filters name; returns the page size. */
-static int bind_filter(sqlite3_stmt *st, const struct ticket_filter *f)
+/* The page size asked for, within 1..200. */
+static int page_limit(const struct ticket_filter *f)
+{
+    return f->limit < 1 ? 1 : f->limit > 200 ? 200 : f->limit;
+}
+
+/* Binds what a list statement's filters name (:limit is one past the page). */
+static void bind_filter(sqlite3_stmt *st, const struct ticket_filter *f)
 {
     bind_name_int(st, ":unit", f->unit_id);
     bind_name_int(st, ":cat", f->category_id);
@@ -443,9 +451,7 @@ static int bind_filter(sqlite3_stmt *st, const struct ticket_filter *f)
     bind_name_int(st, ":warnpct", sla_warning_percent());
     bind_name_int(st, ":akey", f->after_key);
     bind_name_int(st, ":aid", f->after_id);
-    int limit = f->limit < 1 ? 1 : f->limit > 200 ? 200 : f->limit;
-    bind_name_int(st, ":limit", limit + 1);
-    return limit;
+    bind_name_int(st, ":limit", page_limit(f) + 1);
 }
 
 /* A handler's page: the arms (scoped_arms) merged on (k, id), ascending
@@ -460,7 +466,7 @@ static int scoped_page(struct store_conn *c, const struct ticket_filter *f, unsi
     int64_t hk[ARMS_MAX], hid[ARMS_MAX];
     bool live[ARMS_MAX];
     bool desc = !(key & LB_SORT_DUE);
-    int limit = 0, rc = STORE_OK;
+    int limit = page_limit(f), rc = STORE_OK;
     for (int i = 0; i < n; i++) {
         live[i] = false;
         st[i] = list_stmt(c, key | LB_ARM | (unsigned)i << ARM_SHIFT);
@@ -470,7 +476,7 @@ static int scoped_page(struct store_conn *c, const struct ticket_filter *f, unsi
     /* Bound and stepped only now: preparing an arm may evict another's
        statement from the cache, which would lose a row it stood on. */
     for (int i = 0; i < n && rc == STORE_OK; i++) {
-        limit = bind_filter(st[i], f);
+        bind_filter(st[i], f);
         int src = sqlite3_step(st[i]);
         if (src == SQLITE_ROW) {
             live[i] = true;
@@ -491,8 +497,9 @@ static int scoped_page(struct store_conn *c, const struct ticket_filter *f, unsi
                 best = i;
                 continue;
             }
-            bool before = hk[i] != hk[best] ? (hk[i] < hk[best]) : (hid[i] < hid[best]);
-            if (desc ? !before && (hk[i] != hk[best] || hid[i] != hid[best]) : before)
+            int order = hk[i] != hk[best] ? (hk[i] > hk[best]) - (hk[i] < hk[best])
+                                          : (hid[i] > hid[best]) - (hid[i] < hid[best]);
+            if (desc ? order > 0 : order < 0)
                 best = i;
         }
         if (best < 0)
@@ -571,7 +578,7 @@ int store_ticket_search(struct store_conn *c, const struct ticket_filter *f, str
             resume_at = lo; /* older hits may follow: the next page goes on below lo */
     }
     bool scoped = (key & LB_SCOPE) && !(key & LB_FTS);
-    int limit = f->limit < 1 ? 1 : f->limit > 200 ? 200 : f->limit;
+    int limit = page_limit(f);
     size_t cap = (size_t)limit + (scoped ? 1 : 0); /* scoped_page reads one id past the page */
     struct ticket *arr = calloc(cap, sizeof *arr);
     int64_t *karr = calloc(cap, sizeof *karr);

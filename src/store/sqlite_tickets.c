@@ -103,9 +103,9 @@ int sq_read_ticket_row(sqlite3_stmt *st, struct ticket *t) { return read_ticket_
 int sq_read_tickets(struct store_conn *c, const int64_t *ids, size_t n, struct ticket *arr);
 int sq_read_tickets(struct store_conn *c, const int64_t *ids, size_t n, struct ticket *arr)
 {
-    char list[201 * 21 + 2];
+    char list[200 * 21 + 2];
     size_t p = 0;
-    if (n > 201)
+    if (n > 200)
         return STORE_ERROR; /* defensive: pages are at most 200 */
     list[p++] = '[';
     for (size_t i = 0; i < n; i++)
