@@ -536,6 +536,27 @@ class Server:
 # ---- the small city ------------------------------------------------------
 
 
+class ClockServer(Server):
+    """A server (and its command-line runs) whose clock is the file `clock`
+    (REXIAN_FAKE_NOW_FILE; set it with set_clock)."""
+
+    def __init__(self, clock, **kw):
+        self.clock = clock
+        super().__init__(**kw)
+
+    def env(self):
+        e = super().env()
+        e["REXIAN_FAKE_NOW_FILE"] = self.clock
+        return e
+
+
+def set_clock(path, when):
+    """Makes `when` (RFC 3339) the time of a ClockServer reading `path`, in one rename."""
+    with open(path + ".tmp", "w") as f:
+        f.write(when + "\n")
+    os.replace(path + ".tmp", path)
+
+
 class City:
     """Builds, through the API as admin, the units, categories and users the
     tests share, then logs every user in.

@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import REPO, Server, ServerTestCase, City, urlquote
+from harness import REPO, ClockServer, ServerTestCase, City, set_clock, urlquote
 
 T0 = "2026-11-16T09:00:00+08:00"   # a Monday
 T1 = "2026-11-16T10:00:00+08:00"
@@ -28,24 +28,11 @@ RUNNING = {"dispatched": "sign_due", "processing": "reply_due", "returned": "rep
            "replied": "callback_due"}
 
 
-class ClockServer(Server):
-    def __init__(self, clock, **kw):
-        self.clock = clock
-        super().__init__(**kw)
-
-    def env(self):
-        e = super().env()
-        e["REXIAN_FAKE_NOW_FILE"] = self.clock
-        return e
-
-
 class QueueTest(ServerTestCase):
 
     @classmethod
     def set_now(cls, when):
-        with open(cls.clock + ".tmp", "w") as f:
-            f.write(when + "\n")
-        os.replace(cls.clock + ".tmp", cls.clock)
+        set_clock(cls.clock, when)
 
     @classmethod
     def setUpClass(cls):

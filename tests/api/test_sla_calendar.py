@@ -13,22 +13,9 @@ import tempfile
 import time
 import unittest
 
-from harness import Server, ServerTestCase, parse_time
+from harness import ClockServer, ServerTestCase, parse_time, set_clock
 
 WAIT = 30.0
-
-
-class ClockServer(Server):
-    """A server (and its command-line runs) whose clock is the file `clock`."""
-
-    def __init__(self, clock, **kw):
-        self.clock = clock
-        super().__init__(**kw)
-
-    def env(self):
-        e = super().env()
-        e["REXIAN_FAKE_NOW_FILE"] = self.clock
-        return e
 
 
 class ClockTestCase(ServerTestCase):
@@ -59,9 +46,7 @@ class ClockTestCase(ServerTestCase):
 
     @classmethod
     def set_now(cls, when):
-        with open(cls.clock + ".tmp", "w") as f:
-            f.write(when + "\n")
-        os.replace(cls.clock + ".tmp", cls.clock)
+        set_clock(cls.clock, when)
 
     def ticket_now(self, number, who="sup1"):
         return self.ticket(number, who)

@@ -13,20 +13,9 @@ import sqlite3
 import tempfile
 import unittest
 
-from harness import Server, ServerTestCase, City, urlquote
+from harness import ClockServer, Server, ServerTestCase, City, set_clock, urlquote
 
 NOW = "2026-11-20T10:00:00+08:00"  # a Friday
-
-
-class ClockServer(Server):
-    def __init__(self, clock, **kw):
-        self.clock = clock
-        super().__init__(**kw)
-
-    def env(self):
-        e = super().env()
-        e["REXIAN_FAKE_NOW_FILE"] = self.clock
-        return e
 
 
 class StatsTest(ServerTestCase):
@@ -53,9 +42,7 @@ class StatsTest(ServerTestCase):
 
     @classmethod
     def set_now(cls, when):
-        with open(cls.clock + ".tmp", "w") as f:
-            f.write(when + "\n")
-        os.replace(cls.clock + ".tmp", cls.clock)
+        set_clock(cls.clock, when)
 
     def tearDown(self):
         self.set_now(NOW)

@@ -27,23 +27,15 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "api"))
 
-from harness import PASSWORD, PG_URL_BASE, City, Server, ticket_body, _psql  # noqa: E402
+import harness  # noqa: E402
+from harness import PASSWORD, PG_URL_BASE, City, Server, set_clock, ticket_body, _psql  # noqa: E402
 from test_events_sse import SSEClient  # noqa: E402
 
 LEAD = "timer loop: this instance leads"
 
 
-class ClockServer(Server):
-    """A server whose clock is the file `clock` (REXIAN_FAKE_NOW_FILE)."""
-
-    def __init__(self, clock, **kw):
-        self.clock = clock
-        super().__init__(**kw)
-
-    def env(self):
-        e = super().env()
-        e["REXIAN_FAKE_NOW_FILE"] = self.clock
-        return e
+class ClockServer(harness.ClockServer):
+    """A server on the shared clock file, whose log the test reads."""
 
     def log(self):
         text = ""
@@ -89,9 +81,7 @@ class TwoInstancesTest(unittest.TestCase):
 
     @classmethod
     def set_now(cls, when):
-        with open(cls.clock + ".tmp", "w") as f:
-            f.write(when + "\n")
-        os.replace(cls.clock + ".tmp", cls.clock)
+        set_clock(cls.clock, when)
 
     def post(self, srv, path, body, who):
         return srv.request("POST", path, body, token=self.c.t(who))
