@@ -117,6 +117,16 @@ export function IntakePage({ user, ref_ }) {
   const [feat, setFeat] = useState({ kb: false, q: false });
   const refs = { phone: useRef(null), category: useRef(null), content: useRef(null), unit: useRef(null), answer: useRef(null), title: useRef(null), form: useRef(null) };
   const canAnswer = user.role === 'agent';
+  // One focus move pending at a time. A deferred move (after a re-render)
+  // is dropped when a later one comes first, so a shortcut's deferred focus
+  // never lands after what the agent did next: input events run before
+  // timers, so Alt+N then Ctrl+Enter can both be handled before Alt+N's move.
+  const focusTimer = useRef(0);
+  const focusLater = useCallback((find) => {
+    clearTimeout(focusTimer.current);
+    focusTimer.current = setTimeout(() => { const el = find(); if (el) el.focus(); }, 0);
+  }, []);
+  const focusNow = useCallback((el) => { clearTimeout(focusTimer.current); if (el) el.focus(); }, []);
 
   useEffect(() => { if (refs.phone.current) refs.phone.current.focus(); }, []);
   useEffect(() => {
@@ -157,13 +167,13 @@ export function IntakePage({ user, ref_ }) {
     setKb([]);
     setRepeats([]);
     setConfirm(null);
-    setTimeout(() => refs.phone.current && refs.phone.current.focus(), 0);
+    focusLater(() => refs.phone.current);
   }, []);
 
   const cite = (a) => {
     if (!canAnswer) return;
     setF((s) => ({ ...s, mode: 'answer', kb: a, answer: s.answer || articleText(a) }));
-    setTimeout(() => refs.answer.current && refs.answer.current.focus(), 0);
+    focusLater(() => refs.answer.current);
   };
 
   const finish = (tk, kind, unitName) => {
@@ -213,7 +223,7 @@ export function IntakePage({ user, ref_ }) {
     if (Object.keys(e).length) {
       const first = ['phone', 'content', 'unit_id', 'answer'].find((k) => e[k]);
       const el = { phone: refs.phone, content: refs.content, unit_id: refs.unit, answer: refs.answer }[first];
-      if (el && el.current) el.current.focus();
+      focusNow(el && el.current);
       return;
     }
     setBusy(true);
@@ -235,7 +245,7 @@ export function IntakePage({ user, ref_ }) {
       if (field) {
         setErrors({ [field]: ex.message });
         const el = { phone: refs.phone, content: refs.content, title: refs.title, category_id: refs.category }[field];
-        if (el && el.current) el.current.focus();
+        focusNow(el && el.current);
       }
       setNotice({ kind: 'error', text: t('error', { msg: ex.message }) });
       return;
@@ -254,10 +264,7 @@ export function IntakePage({ user, ref_ }) {
         setConfirm({ ticket: tk, state: s });
         setRepeats(cands);
         setNotice({ kind: 'warn', text: t('repeat_found', { number: tk.number }), link: { href: '/t/' + tk.number, text: tk.number } });
-        setTimeout(() => {
-          const b = document.querySelector('.repeat-list button, #intake-continue');
-          if (b) b.focus();
-        }, 0);
+        focusLater(() => document.querySelector('.repeat-list button, #intake-continue'));
         return;
       }
     }
@@ -297,7 +304,7 @@ export function IntakePage({ user, ref_ }) {
         return;
       }
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
-      const focus = (r) => setTimeout(() => r.current && r.current.focus(), 0);
+      const focus = (r) => focusLater(() => r.current);
       switch (e.code) {
         case 'KeyN': e.preventDefault(); L.reset(); break;
         case 'KeyP': e.preventDefault(); focus(refs.phone); break;
