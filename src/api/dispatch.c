@@ -198,8 +198,12 @@ static int parse_body(struct request *r)
     r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &err);
     if (!r->json) {
         char msg[200];
+        /* jansson names its own flag for a NUL; say what is wrong instead. */
+        const char *why = json_error_code(&err) == json_error_null_character
+                              ? "\\u0000 (NUL) is not allowed in a string"
+                              : err.text;
         snprintf(msg, sizeof msg, "malformed JSON at line %d column %d: %s", err.line,
-                 err.column, err.text);
+                 err.column, why);
         /* jansson's text is ASCII; keep the message valid UTF-8 regardless. */
         if (!utf8_valid(msg, strlen(msg)))
             snprintf(msg, sizeof msg, "malformed JSON");
