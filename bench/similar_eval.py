@@ -28,6 +28,9 @@ sys.path.insert(0, os.path.join(REPO, "tests", "api"))
 
 import harness  # noqa: E402
 
+sys.path.insert(0, HERE)
+import benchlib  # noqa: E402
+
 # category code -> (name, matters); a matter is a list of ways to say it,
 # (title, content) with {c} compound, {b} building, {r} road.
 MATTERS = {
@@ -208,18 +211,6 @@ def pr(pred, truth):
     return p, r, tp
 
 
-def write_section(path, text):
-    start, end = "<!-- similar-eval:start -->", "<!-- similar-eval:end -->"
-    old = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
-    block = start + "\n" + text.rstrip() + "\n" + end
-    if start in old and end in old:
-        new = old[:old.index(start)] + block + old[old.index(end) + len(end):]
-    else:
-        new = old.rstrip() + "\n\n" + block + "\n"
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(new)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.environ.get("REXIAN_BIN", "build/release/rexian"))
@@ -293,7 +284,7 @@ def main():
     text = "\n".join(lines)
     print(text)
     if a.write:
-        write_section(a.write, text)
+        benchlib.write_section(a.write, text, 'similar-eval')
 
 
 if __name__ == "__main__":
