@@ -17,14 +17,16 @@ function Crud({ title, newLabel, path, fields, columns, ref_, prepare, idPrefix,
   const [items, setItems] = useState(null);
   const [err, setErr] = useState(null);
   const [editing, setEditing] = useState(null); // null: new
-  const [values, setValues] = useState({});
+  const defaults = () => Object.fromEntries(fields.filter((f) => f.kind === 'checkbox').map((f) => [f.name, true]));
+  // The form starts with its defaults in the first render: set in an effect,
+  // they would land after paint and wipe what was typed at once (each admin
+  // page is its own component, so a path never changes under one form).
+  const [values, setValues] = useState(defaults);
   const [formErr, setFormErr] = useState(null);
   const [notice, setNotice] = useState(null);
   const firstRef = useRef(null);
   const load = () => get(path).then((d) => { setItems(itemsOf(d)); setErr(null); }, setErr);
   useEffect(() => { load(); }, [path]);
-  const defaults = () => Object.fromEntries(fields.filter((f) => f.kind === 'checkbox').map((f) => [f.name, true]));
-  useEffect(() => { setValues(defaults()); }, [path]);
   const startEdit = (it) => {
     setEditing(it);
     const v = {};
