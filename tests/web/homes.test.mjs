@@ -231,7 +231,7 @@ test('the admin: units, users, API keys, calendar, deadline rules', async (t) =>
   // Preact runs effects after paint, which on a loaded machine can come
   // after the first keystrokes. Here effects are held back for a second
   // (Preact's options.requestAnimationFrame): what is typed as soon as the
-  // form shows must stay (CI once lost a username so).
+  // form shows must stay (a make check run once lost a username so).
   await step('what is typed as soon as a form shows is kept', async () => {
     await page.evaluate(async () => {
       const { options } = await import('/vendor/preact.mjs');
