@@ -1,6 +1,6 @@
 // Pieces shared by the screens. Every server string goes through Preact's
 // text escaping: nothing here sets innerHTML.
-import { html, useState, useEffect, useRef, useMemo, useCallback } from './lib.js';
+import { html, useState, useEffect, useLayoutEffect, useRef, useMemo, useCallback } from './lib.js';
 import { t, tl, getLang, SATISFACTIONS } from './i18n.js';
 import { get, qs, action, itemsOf, ApiError, BASE } from './api.js';
 import { fmtTime, timeLeft, runningDue, toLocalInput, fromLocalInput, learnOffset } from './format.js';
@@ -414,7 +414,7 @@ export function ActionForm({ name, ticket, ref_, onDone, onCancel, onConflict, s
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState(null);
   const firstRef = useRef(null);
-  useEffect(() => { if (firstRef.current) firstRef.current.focus(); }, [name]);
+  useLayoutEffect(() => { if (firstRef.current) firstRef.current.focus(); }, [name]); // before paint
   const set = (k, v) => setValues((s) => ({ ...s, [k]: v }));
   const submit = async (e) => {
     e.preventDefault();
@@ -496,10 +496,13 @@ export function ActionForm({ name, ticket, ref_, onDone, onCancel, onConflict, s
 
 /** Exactly the actions in allowed_actions, each opening its small form. */
 export function ActionPanel({ ticket, ref_, onDone, onConflict }) {
-  const [open0, setOpen] = useState(null);
-  useEffect(() => { setOpen(null); }, [ticket.number]);
+  // The open form is kept with its ticket's number, so another ticket shows
+  // none. Derived here, not cleared by an effect: an effect runs after paint
+  // and could close a form opened in the meantime.
+  const [opened, setOpened] = useState(null); // {number, action}
   const allowed = ticket.allowed_actions || [];
-  const open = open0 && allowed.includes(open0) ? open0 : null;
+  const open = opened && opened.number === ticket.number && allowed.includes(opened.action) ? opened.action : null;
+  const setOpen = (a) => setOpened(a ? { number: ticket.number, action: a } : null);
   return html`<section class="card actions-panel" aria-labelledby="actions-h">
     <h2 id="actions-h">${t('actions')}</h2>
     ${allowed.length === 0 ? html`<p class="muted">${t('no_actions')}</p>` : html`<div class="action-buttons">

@@ -1,6 +1,6 @@
 // The workstation's shell: who is logged in, the header and navigation, and
 // which screen the URL names.
-import { html, render, useState, useEffect, useRef } from './lib.js';
+import { html, render, useState, useEffect, useLayoutEffect, useRef } from './lib.js';
 import { get, post, onUnauthenticated, has, forgetFeatures } from './api.js';
 import { t, tl, getLang, setLang } from './i18n.js';
 import { navigate, useRoute } from './router.js';
@@ -106,7 +106,9 @@ function App() {
     });
   }, []);
 
-  useEffect(() => {
+  // A layout effect, so that logging in (or out) moves to the role's home
+  // (or the login form) before anything is painted at the old address.
+  useLayoutEffect(() => {
     if (!user) {
       stopLive();
       setRef(null);

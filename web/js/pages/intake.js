@@ -1,7 +1,7 @@
 // 受理台 — the agent's intake screen. A caller is on the line: the number
 // shows their earlier tickets at once, the form is keyboard-first, knowledge
 // and possible repeats appear beside it while typing.
-import { html, useState, useEffect, useRef, useCallback } from '../lib.js';
+import { html, useState, useEffect, useLayoutEffect, useRef, useCallback } from '../lib.js';
 import { get, post, qs, action, itemsOf, has, listTakes, hasSimilar } from '../api.js';
 import { t, tl, TYPES, URGENCIES, CHANNELS } from '../i18n.js';
 import { fmtTime, fmtDate, toServerTime } from '../format.js';
@@ -128,7 +128,7 @@ export function IntakePage({ user, ref_ }) {
   }, []);
   const focusNow = useCallback((el) => { clearTimeout(focusTimer.current); if (el) el.focus(); }, []);
 
-  useEffect(() => { if (refs.phone.current) refs.phone.current.focus(); }, []);
+  useLayoutEffect(() => { if (refs.phone.current) refs.phone.current.focus(); }, []); // before paint
   useEffect(() => {
     let gone = false;
     Promise.all([has('kbSuggest'), listTakes('q', '电梯')]).then(([k, q]) => { if (!gone) setFeat({ kb: k, q }); });

@@ -1,4 +1,4 @@
-import { html, useState, useRef, useEffect } from '../lib.js';
+import { html, useState, useRef, useLayoutEffect } from '../lib.js';
 import { post } from '../api.js';
 import { t } from '../i18n.js';
 
@@ -8,7 +8,8 @@ export function LoginPage({ onLogin, onLang, flash }) {
   const [err, setErr] = useState(null);
   const [busy, setBusy] = useState(false);
   const first = useRef(null);
-  useEffect(() => { if (first.current) first.current.focus(); }, []);
+  // Before paint, so the first keystroke already lands in the field.
+  useLayoutEffect(() => { if (first.current) first.current.focus(); }, []);
   const submit = async (e) => {
     e.preventDefault();
     setBusy(true);
