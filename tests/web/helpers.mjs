@@ -180,6 +180,20 @@ export async function newContext(browser, { lang = 'zh-CN', pollMs = 700 } = {})
   }, [lang, pollMs]);
   ctx.setDefaultTimeout(10000);
   ctx.setDefaultNavigationTimeout(15000);
+  // REXIAN_WEB_SLOW_EFFECTS=MS holds every Preact effect back by MS
+  // milliseconds, as a loaded machine can (effects run after paint): a race
+  // between an effect and the test's (or a fast user's) next step then shows
+  // every time instead of once in a while in CI. The served lib.js gets two
+  // lines that set Preact's options.requestAnimationFrame.
+  const slow = Number(process.env.REXIAN_WEB_SLOW_EFFECTS || 0);
+  if (slow > 0) {
+    await ctx.route(/\/js\/lib\.js$/, async (route) => {
+      const r = await route.fetch();
+      const body = (await r.text()) + `\nimport { options as slowOptions } from '../vendor/preact.mjs';\n`
+        + `slowOptions.requestAnimationFrame = (cb) => setTimeout(cb, ${slow});\n`;
+      await route.fulfill({ response: r, body });
+    });
+  }
   return ctx;
 }
 

@@ -8,6 +8,9 @@
 //   node tests/web/run.mjs                   # everything
 //   node tests/web/run.mjs security          # only tests/web/security.test.mjs
 //   REXIAN_DOC_SHOTS=1 node tests/web/run.mjs  # also refresh docs/images/*.png
+//   REXIAN_WEB_SLOW_EFFECTS=300 node tests/web/run.mjs
+//                                  # every effect 300 ms late (helpers.mjs),
+//                                  # to bring out races that CI hits rarely
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
