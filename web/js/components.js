@@ -494,6 +494,24 @@ export function ActionForm({ name, ticket, ref_, onDone, onCancel, onConflict, s
   </form>`;
 }
 
+/**
+ * Moves the focus, one pending move at a time. later(find) focuses what
+ * find() returns after the coming re-render; now(el) focuses el at once.
+ * Either drops a later move still waiting, so a deferred move never lands
+ * after what the user did next (input events run before timers: on a busy
+ * machine the next key can be handled before the deferred move).
+ */
+export function useFocusMover() {
+  const timer = useRef(0);
+  return useMemo(() => ({
+    later(find) {
+      clearTimeout(timer.current);
+      timer.current = setTimeout(() => { const el = find(); if (el) el.focus(); }, 0);
+    },
+    now(el) { clearTimeout(timer.current); if (el) el.focus(); },
+  }), []);
+}
+
 /** Exactly the actions in allowed_actions, each opening its small form. */
 export function ActionPanel({ ticket, ref_, onDone, onConflict }) {
   // The open form is kept with its ticket's number, so another ticket shows

@@ -4,7 +4,7 @@ import { html, useState, useEffect, useRef } from '../lib.js';
 import { get, post, patch, put, del, itemsOf } from '../api.js';
 import { t, tl, KINDS, ROLES } from '../i18n.js';
 import { fmtTime } from '../format.js';
-import { Notice, ErrorBox, FieldError, UnitSelect } from '../components.js';
+import { Notice, ErrorBox, FieldError, UnitSelect, useFocusMover } from '../components.js';
 
 function refChanged() { window.dispatchEvent(new Event('rexian:ref')); }
 
@@ -25,6 +25,7 @@ function Crud({ title, newLabel, path, fields, columns, ref_, prepare, idPrefix,
   const [formErr, setFormErr] = useState(null);
   const [notice, setNotice] = useState(null);
   const firstRef = useRef(null);
+  const focus = useFocusMover();
   const load = () => get(path).then((d) => { setItems(itemsOf(d)); setErr(null); }, setErr);
   useEffect(() => { load(); }, [path]);
   const startEdit = (it) => {
@@ -33,9 +34,9 @@ function Crud({ title, newLabel, path, fields, columns, ref_, prepare, idPrefix,
     for (const f of fields) if (!f.createOnly) v[f.name] = it[f.name];
     setValues(v);
     setFormErr(null);
-    setTimeout(() => firstRef.current && firstRef.current.focus(), 0);
+    focus.later(() => firstRef.current);
   };
-  const startNew = () => { setEditing(null); setValues(defaults()); setFormErr(null); setTimeout(() => firstRef.current && firstRef.current.focus(), 0); };
+  const startNew = () => { setEditing(null); setValues(defaults()); setFormErr(null); focus.later(() => firstRef.current); };
   const set = (k, v) => setValues((s) => ({ ...s, [k]: v }));
   const submit = async (e) => {
     e.preventDefault();

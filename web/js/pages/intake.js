@@ -5,7 +5,7 @@ import { html, useState, useEffect, useLayoutEffect, useRef, useCallback } from 
 import { get, post, qs, action, itemsOf, has, listTakes, hasSimilar } from '../api.js';
 import { t, tl, TYPES, URGENCIES, CHANNELS } from '../i18n.js';
 import { fmtTime, fmtDate, toServerTime } from '../format.js';
-import { Link, StatusBadge, Notice, CategoryPicker, UnitSelect, FieldError, Highlight } from '../components.js';
+import { Link, StatusBadge, Notice, CategoryPicker, UnitSelect, FieldError, Highlight, useFocusMover } from '../components.js';
 
 const EMPTY = {
   phone: '', name: '', anonymous: false, confidential: false, channel: 'phone', type: 'consult',
@@ -117,16 +117,9 @@ export function IntakePage({ user, ref_ }) {
   const [feat, setFeat] = useState({ kb: false, q: false });
   const refs = { phone: useRef(null), category: useRef(null), content: useRef(null), unit: useRef(null), answer: useRef(null), title: useRef(null), form: useRef(null) };
   const canAnswer = user.role === 'agent';
-  // One focus move pending at a time. A deferred move (after a re-render)
-  // is dropped when a later one comes first, so a shortcut's deferred focus
-  // never lands after what the agent did next: input events run before
-  // timers, so Alt+N then Ctrl+Enter can both be handled before Alt+N's move.
-  const focusTimer = useRef(0);
-  const focusLater = useCallback((find) => {
-    clearTimeout(focusTimer.current);
-    focusTimer.current = setTimeout(() => { const el = find(); if (el) el.focus(); }, 0);
-  }, []);
-  const focusNow = useCallback((el) => { clearTimeout(focusTimer.current); if (el) el.focus(); }, []);
+  // Every focus move goes through one mover, so Alt+N's deferred move to the
+  // phone field cannot land after a Ctrl+Enter handled first.
+  const { later: focusLater, now: focusNow } = useFocusMover();
 
   useLayoutEffect(() => { if (refs.phone.current) refs.phone.current.focus(); }, []); // before paint
   useEffect(() => {
