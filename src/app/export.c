@@ -33,7 +33,11 @@ int ticket_pager_next(struct ticket_pager *p)
     char **snippets = NULL;
     bool more = false;
     int64_t resume = 0;
-    int rc = store_begin(c, false);
+    /* The page is read in one snapshot, so the search index is brought
+       up to date before it (store.h). */
+    int rc = p->f.q ? store_search_current(c) : STORE_OK;
+    if (rc == STORE_OK)
+        rc = store_begin(c, false);
     if (rc == STORE_OK) {
         rc = store_ticket_search(c, &p->f, &p->items, &keys, &snippets, &p->n, &more, &resume);
         if (rc == STORE_OK)

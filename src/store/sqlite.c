@@ -36,6 +36,7 @@ struct store {
     int batch_len;              /* requests released into it (write_lock) */
     bool bulk;                  /* store_set_bulk: no fdatasync (write_lock) */
     bool fts_queue;             /* the schema queues tickets for the index (009) */
+    int fts_pending;            /* requests committed since the queue was indexed (write_lock) */
     _Atomic int wal_frames;     /* frames in the log after the last commit */
     char *wal_path;
     pthread_mutex_t sync_lock;  /* guards what follows */
@@ -113,6 +114,10 @@ int sq_rc(struct store_conn *c, int rc, const char *what)
 static void release_hold(struct store_conn *c);
 static void ensure_visible(struct store_conn *c);
 static int on_busy(void *arg, int n);
+static bool end_batch_as(struct store *s, struct store_conn *w, bool index_all);
+static int index_now(struct store *s);
+static int open_writer(struct store *s);
+static void note_schema(struct store *s, sqlite3 *db);
 static void end_batch(struct store *s, struct store_conn *w);
 
 void sq_touch(struct store_conn *c)
@@ -635,6 +640,9 @@ int store_open(const char *url, bool migrate, struct store **out, char *err, siz
             return rc;
         }
     }
+    pthread_mutex_lock(&s->write_lock);
+    note_schema(s, c->db); /* searches need it before the writer opens */
+    pthread_mutex_unlock(&s->write_lock);
     *out = s;
     return STORE_OK;
 }
@@ -652,7 +660,7 @@ void store_close(struct store *s)
        durable before the connections close. */
     if (s->writer) {
         pthread_mutex_lock(&s->write_lock);
-        end_batch(s, s->writer);
+        end_batch(s, s->writer); /* the search queue stays: the next search indexes it */
         pthread_mutex_unlock(&s->write_lock);
     }
     syncer_stop(s);
@@ -858,9 +866,9 @@ static void swap_db(struct store_conn *a, struct store_conn *b)
 }
 
 /*
- * The tickets the batch inserted enter the search index now, in one
- * statement and in the batch's transaction (migration 009 says why). A
- * database not yet at 009 has no queue: nothing to do.
+ * The queued tickets enter the search index, in one statement, in the
+ * transaction `w` writes in. A database not yet at 009 has no queue:
+ * nothing to do.
  */
 static bool index_queued(struct store_conn *w)
 {
@@ -875,23 +883,86 @@ static bool index_queued(struct store_conn *w)
            sq_exec(w, del, "search queue") == STORE_OK;
 }
 
-/* Ends the open batch on `w`, the handle holding the writer's database
-   (write_lock held): commit, or count it lost if SQLite already rolled it
-   back (a full disk, an I/O error) or the commit fails. */
-static void end_batch(struct store *s, struct store_conn *w)
+/*
+ * Ends the open batch on `w`, the handle holding the writer's database
+ * (write_lock held): commit, or count it lost if SQLite already rolled it
+ * back (a full disk, an I/O error) or the commit fails.
+ *
+ * New tickets wait in the search queue (migration 009) until FTS_BATCH
+ * requests have committed since it was last indexed, or until a search
+ * needs them (store_search_current); then the batch indexes them all
+ * before its commit. Indexing a few hundred tickets at once writes one
+ * index segment for them all, where indexing every batch of a dozen wrote,
+ * and later merged, a segment per dozen: most of what a creation cost
+ * under the write lock (docs/PERFORMANCE.md).
+ */
+#define FTS_BATCH 256
+
+static bool end_batch_as(struct store *s, struct store_conn *w, bool index_all)
 {
     if (!s->batch)
-        return;
+        return true;
     bool ok = false;
     if (!sqlite3_get_autocommit(w->db)) {
-        ok = index_queued(w) &&
+        s->fts_pending += s->batch_len;
+        bool index = index_all || s->fts_pending >= FTS_BATCH;
+        ok = (!index || index_queued(w)) &&
              sq_exec(w, sq_stmt(w, Q_COMMIT, "COMMIT"), "commit") == STORE_OK;
         if (!ok && !sqlite3_get_autocommit(w->db))
             sq_exec(w, sq_stmt(w, Q_ROLLBACK, "ROLLBACK"), "rollback");
+        if (ok && index)
+            s->fts_pending = 0;
     }
     batch_finished(s, s->batch, ok);
     s->batch = 0;
     s->batch_len = 0;
+    return ok;
+}
+
+static void end_batch(struct store *s, struct store_conn *w)
+{
+    end_batch_as(s, w, false);
+}
+
+/* Indexes the queue and commits it with the open batch, or in a batch of
+   its own if none is open (write_lock held). Nobody waits for its sync: a
+   search only needs to see the index, and the tickets in it were made
+   durable by their own batches. */
+static int index_now(struct store *s)
+{
+    if (!s->writer && open_writer(s) != STORE_OK)
+        return STORE_ERROR;
+    if (!s->batch) {
+        int rc = sq_exec(s->writer, sq_stmt(s->writer, Q_BEGIN_WRITE, "BEGIN IMMEDIATE"), "begin");
+        if (rc != STORE_OK)
+            return rc;
+        s->batch = ++s->batch_seq;
+    }
+    return end_batch_as(s, s->writer, true) ? STORE_OK : STORE_ERROR;
+}
+
+int store_search_current(struct store_conn *c)
+{
+    struct store *s = c->store;
+    if (!s->fts_queue)
+        return STORE_OK;
+    if (c->writing) /* inside a request: its savepoint indexes, and keeps or undoes it */
+        return index_queued(c) ? STORE_OK : STORE_ERROR;
+    if (c->depth > 0)
+        return STORE_OK; /* a read snapshot would not see it (store.h) */
+    sqlite3_stmt *st = sq_stmt(c, Q_FTS_QUEUE_ANY, "SELECT 1 FROM tickets_fts_queue LIMIT 1");
+    if (!st)
+        return STORE_ERROR;
+    int src = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (src == SQLITE_DONE)
+        return STORE_OK;
+    if (src != SQLITE_ROW)
+        return sq_rc(c, src, "search queue");
+    pthread_mutex_lock(&s->write_lock);
+    int rc = index_now(s);
+    pthread_mutex_unlock(&s->write_lock);
+    return rc;
 }
 
 /* Gives the writer back (c holds its database). A batch with requests in

@@ -556,7 +556,9 @@ int store_ticket_search(struct store_conn *c, const struct ticket_filter *f, str
     if (f->q) {
         /* The search looks at the newest SEARCH_WINDOW hits below the cursor
            (newest first) or below nothing (by rank or deadline): [lo, hi). */
-        int qrc = sq_fts_query(f->q, false, 32, &fts);
+        int qrc = store_search_current(c);
+        if (qrc == STORE_OK)
+            qrc = sq_fts_query(f->q, false, 32, &fts);
         bool newest = !(key & (LB_SORT_RANK | LB_SORT_DUE));
         int hits = 0;
         if (qrc == STORE_OK && newest && f->has_cursor)

@@ -196,11 +196,14 @@ int sq_search_bound(struct store_conn *c, const char *fts, int64_t below, int wi
 
 int store_search_check(struct store_conn *c)
 {
+    int rc = store_search_current(c);
+    if (rc != STORE_OK)
+        return rc;
     sqlite3_stmt *t = sq_stmt(c, Q_SEARCH_CHECK_TICKETS,
                               "INSERT INTO tickets_fts(tickets_fts, rank) VALUES ('integrity-check', 1)");
     if (!t)
         return STORE_ERROR;
-    int rc = sq_exec(c, t, "ticket index check");
+    rc = sq_exec(c, t, "ticket index check");
     if (rc != STORE_OK)
         return rc;
     sqlite3_stmt *k = sq_stmt(c, Q_SEARCH_CHECK_KB,

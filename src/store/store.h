@@ -250,6 +250,16 @@ int store_ticket_search(struct store_conn *c, const struct ticket_filter *f, str
                         int64_t *resume);
 void store_free_snippets(char **a, size_t n);
 /*
+ * Brings the search index up to every committed ticket. SQLite indexes new
+ * tickets a few hundred at a time, so a search calls this first:
+ * store_ticket_search and store_search_check do it themselves outside a
+ * transaction or inside a write one; a caller that searches inside its own
+ * read transaction calls it before that begins, since the snapshot would
+ * not see the index move. PostgreSQL indexes each ticket in its own row:
+ * nothing to do.
+ */
+int store_search_current(struct store_conn *c);
+/*
  * Checks that the search index holds exactly the tickets' and articles'
  * text (SQLite: FTS5's integrity check against the content tables;
  * PostgreSQL keeps each document in its row, so there is nothing apart to

@@ -1,11 +1,14 @@
 /*
- * test_search_batch.c - new tickets enter the search index when their
- * batch commits (migration 009): a ticket written and changed in the same
- * batch is found by its final text only, a request rolled back leaves
- * nothing in the index or its queue, a ticket changed after its batch is
- * re-indexed by the update trigger, and FTS5's own integrity check agrees
- * with the tickets after each step. A real SQLite file, through app/ and
- * store/ as the server uses them.
+ * test_search_batch.c - new tickets wait in the search queue (migration
+ * 009) and enter the index a few hundred at a time, or when a search needs
+ * them: a search finds every committed ticket all the same, also from
+ * another process's store and inside a request's own write transaction; a
+ * ticket written and changed before it is indexed is found by its final
+ * text only, a request rolled back leaves nothing in the index or its
+ * queue, a ticket changed after it is indexed is re-indexed by the update
+ * trigger, and FTS5's own integrity check agrees with the tickets after
+ * each step. A real SQLite file, through app/ and store/ as the server
+ * uses them; the queue is read with SQLite directly, as an operator would.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "tmpdb.h"
 
@@ -49,8 +53,8 @@ static int teardown(void **state)
     return 0;
 }
 
-/* How many tickets a search for q finds (as an agent sees them: all). */
-static size_t found(const char *q)
+/* How many tickets a search for q finds in store st (as an agent sees them: all). */
+static size_t found_in(struct store *st, const char *q)
 {
     struct ticket_filter f;
     ticket_filter_init(&f);
@@ -61,10 +65,32 @@ static size_t found(const char *q)
     int64_t *keys = NULL;
     size_t n = 0;
     bool more = false;
-    struct store_conn *c = store_conn_get(store);
+    struct store_conn *c = store_conn_get(st);
     assert_int_equal(store_ticket_search(c, &f, &items, &keys, NULL, &n, &more, NULL), STORE_OK);
     store_free_tickets(items, n);
     free(keys);
+    return n;
+}
+
+static size_t found(const char *q)
+{
+    return found_in(store, q);
+}
+
+/* Tickets waiting in the search queue, read on a connection of its own. */
+static int queued(void)
+{
+    sqlite3 *d = NULL;
+    sqlite3_stmt *st = NULL;
+    int n = -1;
+    if (sqlite3_open_v2(db, &d, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(d, "SELECT count(*) FROM tickets_fts_queue", -1, &st, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(d);
+    assert_true(n >= 0);
     return n;
 }
 
@@ -141,6 +167,75 @@ static void test_changed_later(void **state)
     check_index();
 }
 
+/* New tickets wait in the queue until a search asks for them. */
+static void test_waits_for_a_search(void **state)
+{
+    (void)state;
+    assert_int_equal(found("井盖"), 0); /* the queue is empty after it */
+    assert_int_equal(queued(), 0);
+    for (int i = 0; i < 3; i++) {
+        struct ticket t;
+        create("井盖缺失", "人行道井盖丢失，夜里有人踩空。", &t);
+        ticket_release(&t);
+    }
+    assert_int_equal(queued(), 3);
+    assert_int_equal(found("井盖"), 3);
+    assert_int_equal(queued(), 0);
+    check_index();
+}
+
+/* Another process's store finds what this one has not indexed yet. */
+static void test_other_process(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 2; i++) {
+        struct ticket t;
+        create("消防通道堵塞", "小区消防通道被私家车占用。", &t);
+        ticket_release(&t);
+    }
+    assert_int_equal(queued(), 2);
+    struct store *other = NULL;
+    char err[256];
+    assert_int_equal(store_open(db, false, &other, err, sizeof err), STORE_OK);
+    assert_int_equal(found_in(other, "消防通道"), 2);
+    store_close(other);
+    assert_int_equal(queued(), 0);
+    assert_int_equal(found("消防通道"), 2);
+}
+
+/* Inside a request's write transaction a search sees what it wrote, and a
+   rollback takes the index entries back with the ticket. */
+static void test_in_write_transaction(void **state)
+{
+    (void)state;
+    struct store_conn *c = store_conn_get(store);
+    assert_int_equal(store_begin(c, true), STORE_OK);
+    struct ticket t;
+    create("占道经营", "菜市场门口摊贩占道经营。", &t);
+    ticket_release(&t);
+    size_t n = found("摊贩");
+    store_rollback(c); /* first: a failed check must not leave the write lock held */
+    assert_int_equal(n, 1);
+    assert_int_equal(found("摊贩"), 0);
+    assert_int_equal(queued(), 0);
+    check_index();
+}
+
+/* Without any search, the queue is indexed once it has grown a few hundred. */
+static void test_indexed_in_bulk(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 300; i++) {
+        struct ticket t;
+        create("绿化带垃圾", "绿化带里堆放建筑垃圾。", &t);
+        ticket_release(&t);
+    }
+    int n = queued();
+    assert_true(n > 0 && n < 300);
+    assert_int_equal(found("建筑垃圾"), 50); /* one page of the 300 */
+    check_index();
+}
+
 /* Many creations from many threads' worth of batches: every one indexed once. */
 static void test_many(void **state)
 {
@@ -163,6 +258,10 @@ int main(void)
         cmocka_unit_test(test_rolled_back),
         cmocka_unit_test(test_changed_later),
         cmocka_unit_test(test_many),
+        cmocka_unit_test(test_waits_for_a_search),
+        cmocka_unit_test(test_other_process),
+        cmocka_unit_test(test_in_write_transaction),
+        cmocka_unit_test(test_indexed_in_bulk),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
