@@ -108,6 +108,16 @@ static void create(const char *title, const char *content, struct ticket *out)
         fail_msg("create: %s", e.message);
 }
 
+/* n tickets of the same text, each in its own request. */
+static void create_many(int n, const char *title, const char *content)
+{
+    for (int i = 0; i < n; i++) {
+        struct ticket t;
+        create(title, content, &t);
+        ticket_release(&t);
+    }
+}
+
 /* Created and then given a reply inside one outer transaction, so both
    writes are in the batch before its index statement runs. */
 static void test_changed_in_its_batch(void **state)
@@ -173,11 +183,7 @@ static void test_waits_for_a_search(void **state)
     (void)state;
     assert_int_equal(found("井盖"), 0); /* the queue is empty after it */
     assert_int_equal(queued(), 0);
-    for (int i = 0; i < 3; i++) {
-        struct ticket t;
-        create("井盖缺失", "人行道井盖丢失，夜里有人踩空。", &t);
-        ticket_release(&t);
-    }
+    create_many(3, "井盖缺失", "人行道井盖丢失，夜里有人踩空。");
     assert_int_equal(queued(), 3);
     assert_int_equal(found("井盖"), 3);
     assert_int_equal(queued(), 0);
@@ -188,11 +194,7 @@ static void test_waits_for_a_search(void **state)
 static void test_other_process(void **state)
 {
     (void)state;
-    for (int i = 0; i < 2; i++) {
-        struct ticket t;
-        create("消防通道堵塞", "小区消防通道被私家车占用。", &t);
-        ticket_release(&t);
-    }
+    create_many(2, "消防通道堵塞", "小区消防通道被私家车占用。");
     assert_int_equal(queued(), 2);
     struct store *other = NULL;
     char err[256];
@@ -225,11 +227,7 @@ static void test_in_write_transaction(void **state)
 static void test_indexed_in_bulk(void **state)
 {
     (void)state;
-    for (int i = 0; i < 300; i++) {
-        struct ticket t;
-        create("绿化带垃圾", "绿化带里堆放建筑垃圾。", &t);
-        ticket_release(&t);
-    }
+    create_many(300, "绿化带垃圾", "绿化带里堆放建筑垃圾。");
     int n = queued();
     assert_true(n > 0 && n < 300);
     assert_int_equal(found("建筑垃圾"), 50); /* one page of the 300 */
