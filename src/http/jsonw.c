@@ -4,6 +4,7 @@
 #include "http/jsonw.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +161,25 @@ static size_t utf8_seq(const unsigned char *p, size_t n)
     return 4;
 }
 
+/*
+ * Whether the 8 bytes at p are all printable ASCII other than '"' and
+ * '\\', tested at once: a byte's high bit in `lo` is set where it is below
+ * 0x20 (for bytes below 0x80), in `qt` and `bs` where it is '"' or '\\'
+ * (the classic zero-byte test on p XOR the character), and in v itself where
+ * it is 0x80 or more. A borrow can only set bits above a byte that already
+ * counts, so "none set" is exact.
+ */
+static inline bool plain8(const unsigned char *p)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t v;
+    memcpy(&v, p, 8);
+    uint64_t lo = v - ones * 0x20;
+    uint64_t q = v ^ (ones * '"'), qt = q - ones;
+    uint64_t b = v ^ (ones * '\\'), bs = b - ones;
+    return ((v | (lo & ~v) | (qt & ~q) | (bs & ~b)) & high) == 0;
+}
+
 size_t jsonw_escape(const char *s, size_t n, char *out)
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -171,8 +191,15 @@ size_t jsonw_escape(const char *s, size_t n, char *out)
            and well-formed multi-byte characters (most of a Chinese text). */
         const unsigned char *q = p;
         for (;;) {
+            while (end - q >= 8 && plain8(q))
+                q += 8;
             while (q < end && *q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\')
                 q++;
+            /* Most of a Chinese text: three-byte characters, U+1000 to U+CFFF
+               and U+E000 to U+FFFF, which need no checks beyond these. */
+            while (end - q >= 3 && q[0] >= 0xE1 && q[0] != 0xED && q[0] <= 0xEF &&
+                   (q[1] & 0xC0) == 0x80 && (q[2] & 0xC0) == 0x80)
+                q += 3;
             size_t k = q < end && *q >= 0x80 ? utf8_seq(q, (size_t)(end - q)) : 0;
             if (!k)
                 break;

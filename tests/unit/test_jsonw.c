@@ -74,6 +74,47 @@ static void test_utf8_kept(void **state)
         expect_like_jansson(s[i], strlen(s[i]));
 }
 
+/* Long strings go 8 bytes and 3-byte characters at a time: a character
+   that needs escaping, or a byte that breaks a character, at any place in
+   such a run is still seen. */
+static void test_long_runs(void **state)
+{
+    (void)state;
+    const char special[] = {0x01, 0x1f, ' ', '"', '\\', 0x7f, '~', '\n'};
+    for (size_t i = 0; i < 24; i++) {
+        for (size_t k = 0; k < sizeof special; k++) {
+            char s[25];
+            memcpy(s, "abcdefghijklmnopqrstuvwx", 24);
+            s[i] = special[k];
+            expect_like_jansson(s, 24);
+        }
+    }
+    /* "工单热线" with an ASCII character at each byte boundary between them,
+       and a continuation byte replaced by one that is none */
+    const char *cjk = "工单热线服务"; /* 18 bytes */
+    for (size_t i = 0; i <= 18; i += 3) {
+        for (size_t k = 0; k < sizeof special; k++) {
+            char s[20];
+            memcpy(s, cjk, i);
+            s[i] = special[k];
+            memcpy(s + i + 1, cjk + i, 18 - i);
+            expect_like_jansson(s, 19);
+        }
+    }
+    for (size_t i = 0; i < 18; i++) {
+        char s[18];
+        memcpy(s, cjk, 18);
+        s[i] = (i % 3 == 0) ? '\x80' : 'A'; /* a lone continuation, or a cut character */
+        char *o = write_string(s, 18);
+        json_error_t err;
+        json_t *back = json_loads(o, JSON_DECODE_ANY, &err);
+        assert_non_null(back);
+        assert_non_null(strstr(o, "\xEF\xBF\xBD")); /* U+FFFD in place of the bad bytes */
+        json_decref(back);
+        free(o);
+    }
+}
+
 /* Invalid UTF-8 comes out as U+FFFD per bad byte, and always parses back. */
 static void test_invalid_utf8(void **state)
 {
@@ -253,6 +294,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_ascii_byte), cmocka_unit_test(test_utf8_kept),
         cmocka_unit_test(test_invalid_utf8),     cmocka_unit_test(test_random_strings),
+        cmocka_unit_test(test_long_runs),
         cmocka_unit_test(test_numbers),          cmocka_unit_test(test_structure),
         cmocka_unit_test(test_cap),
     };
