@@ -893,8 +893,8 @@ static bool index_queued(struct store_conn *w)
  * needs them (store_search_current); then the batch indexes them all
  * before its commit. Indexing a few hundred tickets at once writes one
  * index segment for them all, where indexing every batch of a dozen wrote,
- * and later merged, a segment per dozen: most of what a creation cost
- * under the write lock (docs/PERFORMANCE.md).
+ * and later merged, a segment per dozen: the largest single piece of a
+ * creation's time under the write lock (docs/PERFORMANCE.md).
  */
 #define FTS_BATCH 256
 
