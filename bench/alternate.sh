@@ -81,22 +81,20 @@ wrk_runs() {
 }
 
 measure() {
-    local name=$1 bin=$2 tok
+    local name=$1 bin=$2 tok user=agent1
     start "$bin"
+    [ "$WHAT" = B ] && user=h_zjj # B is the unit's queue as its handler
+    tok=$(python3 "$HERE/api.py" login "http://127.0.0.1:$PORT" "$user" demo-12345)
+    export BENCH_TOKEN=$tok # create.lua's
     case $WHAT in
     B)
-        tok=$(python3 "$HERE/api.py" login "http://127.0.0.1:$PORT" h_zjj demo-12345)
         wrk_runs "$name" -H "Authorization: Bearer $tok" \
             "http://127.0.0.1:$PORT/api/v1/tickets?status=dispatched,processing&sort=due&limit=50"
         ;;
     C)
-        export BENCH_TOKEN
-        BENCH_TOKEN=$(python3 "$HERE/api.py" login "http://127.0.0.1:$PORT" agent1 demo-12345)
         wrk_runs "$name" -s "$HERE/create.lua" "http://127.0.0.1:$PORT/api/v1/tickets"
         ;;
     S)
-        tok=$(python3 "$HERE/api.py" login "http://127.0.0.1:$PORT" agent1 demo-12345)
-        export BENCH_TOKEN=$tok
         wrk -t2 -c32 -d2s -s "$HERE/create.lua" "http://127.0.0.1:$PORT/api/v1/tickets" >/dev/null
         wrk -t2 -c32 -d12s -s "$HERE/create.lua" "http://127.0.0.1:$PORT/api/v1/tickets" >"$TMP/wrk" &
         local wp=$!
